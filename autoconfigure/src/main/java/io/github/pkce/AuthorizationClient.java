@@ -1,0 +1,577 @@
+package io.github.pkce;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.text.ParseException;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+import com.nimbusds.jwt.JWTParser;
+import io.github.pkce.browser.BrowserLauncher;
+import io.github.pkce.loopback.AuthorizationCode;
+import io.github.pkce.loopback.EndpointMetadata;
+import io.github.pkce.loopback.OAuthHttpServer;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.security.oauth2.client.authentication.OAuth2AuthorizationCodeAuthenticationProvider;
+import org.springframework.security.oauth2.client.authentication.OAuth2AuthorizationCodeAuthenticationToken;
+import org.springframework.security.oauth2.client.authentication.OAuth2LoginAuthenticationToken;
+import org.springframework.security.oauth2.client.endpoint.RestClientAuthorizationCodeTokenResponseClient;
+import org.springframework.security.oauth2.client.endpoint.RestClientRefreshTokenTokenResponseClient;
+import org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient;
+import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCodeGrantRequest;
+import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
+import org.springframework.security.oauth2.client.oidc.authentication.OidcAuthorizationCodeAuthenticationProvider;
+import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserRequest;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestCustomizers;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2AuthorizationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationExchange;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationResponse;
+import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
+import org.springframework.security.oauth2.core.oidc.OidcScopes;
+import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
+import org.springframework.security.oauth2.core.oidc.user.DefaultOidcUser;
+import org.springframework.security.oauth2.core.oidc.user.OidcUser;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.security.oauth2.client.userinfo.OAuth2UserService;
+import org.springframework.util.Assert;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.client.HttpClientErrorException;
+import org.springframework.web.client.HttpServerErrorException;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+
+/**
+ * Performs one login or one refresh against an authorization server. A login builds the
+ * authorization request with PKCE S256 (RFC 7636), a fresh {@code state} and an OpenID
+ * Connect {@code nonce}, opens the browser, receives the redirect on a loopback server
+ * (RFC 8252 section 7.3), checks {@code state} and {@code iss} (RFC 9207), exchanges the
+ * code with the verifier, and validates the ID token.
+ * <p>
+ * Thread-safe; one instance serves any number of logins and refreshes, but does not
+ * coordinate them: {@link PkceAuthenticator} makes concurrent callers share one login or
+ * refresh.
+ *
+ * @author pkce-spring-boot
+ */
+public final class AuthorizationClient {
+
+	private static final Log logger = LogFactory.getLog(AuthorizationClient.class);
+
+	private static final SecureRandom RANDOM = new SecureRandom();
+
+	private static final OAuth2UserService<OidcUserRequest, OidcUser> ID_TOKEN_ONLY = (request) -> new DefaultOidcUser(
+			java.util.List.of(), request.getIdToken());
+
+	private final ClientConfig config;
+
+	private final RestClient restClient;
+
+	private final RestClient tokenRestClient;
+
+	private final BrowserLauncher browserLauncher;
+
+	private final EndpointMetadata pages;
+
+	private final Consumer<String> prompt;
+
+	private final Clock clock;
+
+	private volatile @Nullable ProviderMetadata metadata;
+
+	private volatile @Nullable IdTokenDecoders idTokenDecoders;
+
+	private AuthorizationClient(Builder builder) {
+		this.config = builder.config;
+		this.restClient = builder.restClient;
+		this.tokenRestClient = OAuthRestClients.forTokenRequests(builder.restClient);
+		this.browserLauncher = builder.browserLauncher;
+		this.pages = builder.pages;
+		this.prompt = builder.prompt;
+		this.clock = builder.clock;
+		this.metadata = builder.config.getProviderMetadata();
+	}
+
+	/**
+	 * Starts building a client for the given configuration.
+	 * @param config the client configuration
+	 * @return a builder
+	 */
+	public static Builder withConfig(ClientConfig config) {
+		return new Builder(config);
+	}
+
+	/**
+	 * Returns the configuration.
+	 * @return the configuration
+	 */
+	public ClientConfig getConfig() {
+		return this.config;
+	}
+
+	/**
+	 * Returns the authorization server's metadata, reading the discovery document at the
+	 * first call when an issuer is configured.
+	 * @return the metadata
+	 * @throws PkceException when the document cannot be read or names another issuer
+	 */
+	public ProviderMetadata getProviderMetadata() {
+		ProviderMetadata current = this.metadata;
+		if (current == null) {
+			synchronized (this) {
+				current = this.metadata;
+				if (current == null) {
+					current = ProviderDiscovery.discover(this.restClient,
+							Objects.requireNonNull(this.config.getIssuerUri()));
+					this.metadata = current;
+				}
+			}
+		}
+		return current;
+	}
+
+	/**
+	 * Signs the user in with the browser: the full authorization code flow with PKCE.
+	 * @return the new credentials
+	 * @throws PkceException when the login fails, with a message for the user
+	 */
+	public Credentials login() {
+		ProviderMetadata provider = getProviderMetadata();
+		String state = randomToken();
+		String nonce = randomToken();
+		try (OAuthHttpServer server = OAuthHttpServer.start(this.config.getRedirectUri(), state, this.pages)) {
+			URI redirectUri = server.getRedirectUri();
+			ClientRegistration registration = registration(provider, redirectUri.toString());
+			OAuth2AuthorizationRequest request = authorizationRequest(provider, redirectUri, state, nonce);
+			URI authorizationUri = URI.create(request.getAuthorizationRequestUri());
+			this.prompt
+				.accept("Opening the browser to sign in. If it does not open, visit this URL:" + System.lineSeparator()
+						+ System.lineSeparator() + "    " + authorizationUri + System.lineSeparator());
+			boolean opened = this.browserLauncher.open(authorizationUri);
+			if (!opened) {
+				logger.debug("No browser could be opened; waiting for the user to open the printed URL");
+			}
+			AuthorizationCode response = server.awaitAuthorizationCode(this.config.getLoginTimeout());
+			server.close();
+			checkResponse(response, provider);
+			return exchange(registration, request, response, provider);
+		}
+	}
+
+	/**
+	 * Refreshes the given credentials with their refresh token (RFC 6749 section 6). The
+	 * refresh token is kept when the server returns none.
+	 * @param credentials the current credentials
+	 * @return the refreshed credentials
+	 * @throws AccessTokenNotFoundException when the credentials have no refresh token
+	 * @throws PkceException when the server refuses the refresh ({@code invalid_grant})
+	 * or cannot be reached ({@link PkceErrorCodes#SERVER_UNAVAILABLE})
+	 */
+	public Credentials refresh(Credentials credentials) {
+		Assert.notNull(credentials, "credentials cannot be null");
+		String refreshToken = credentials.refreshToken();
+		if (refreshToken == null) {
+			throw new AccessTokenNotFoundException(
+					"The access token has expired and there is no refresh token. Sign in again.");
+		}
+		ProviderMetadata provider = getProviderMetadata();
+		ClientRegistration registration = registration(provider, this.config.getRedirectUri().toString());
+		RestClientRefreshTokenTokenResponseClient client = new RestClientRefreshTokenTokenResponseClient();
+		client.setRestClient(this.tokenRestClient);
+		client.setParametersCustomizer((parameters) -> addAll(parameters, this.config.getRefreshParameters()));
+		OAuth2AccessToken expired = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, credentials.accessToken(),
+				null, null);
+		OAuth2AccessTokenResponse response;
+		try {
+			response = client.getTokenResponse(new OAuth2RefreshTokenGrantRequest(registration, expired,
+					new OAuth2RefreshToken(refreshToken, null)));
+		}
+		catch (OAuth2AuthorizationException ex) {
+			throw translate(ex.getError(), ex, "refresh", provider);
+		}
+		String idToken = credentials.idToken();
+		Object refreshedIdToken = response.getAdditionalParameters().get(OidcParameterNames.ID_TOKEN);
+		if (refreshedIdToken instanceof String value) {
+			idToken = validateRefreshedIdToken(registration, value, credentials.idToken(), provider);
+		}
+		String newRefreshToken = (response.getRefreshToken() != null) ? response.getRefreshToken().getTokenValue()
+				: refreshToken;
+		return toCredentials(response, newRefreshToken, idToken, credentials.scopes());
+	}
+
+	private void checkResponse(AuthorizationCode response, ProviderMetadata provider) {
+		if (response.isError()) {
+			String error = Objects.requireNonNull(response.error());
+			String description = response.errorDescription();
+			if (PkceErrorCodes.INVALID_RESPONSE.equals(error)) {
+				throw new PkceException(error,
+						"The sign-in response was malformed" + ((description != null) ? ": " + description : ".")
+								+ " The code was not used; run the login again.");
+			}
+			throw new PkceException(error, "The authorization server refused the sign-in: " + error
+					+ ((description != null) ? " (" + description + ")" : "") + ". " + advice(error));
+		}
+		// RFC 9207 section 2.4: a present iss must match; an advertised one must be
+		// present
+		String issuer = provider.getIssuer();
+		String iss = response.issuer();
+		if (iss != null && !iss.equals(issuer)) {
+			throw new PkceException(PkceErrorCodes.INVALID_ISSUER,
+					"The sign-in response came from issuer '" + iss + "', not from '" + issuer
+							+ "'. It was rejected (RFC 9207); the code was not used. This can mean a mix-up "
+							+ "attack; sign in again and check the configured issuer.");
+		}
+		if (iss == null && provider.isAuthorizationResponseIssParameterSupported()) {
+			throw new PkceException(PkceErrorCodes.INVALID_ISSUER, "The sign-in response has no 'iss' although "
+					+ issuer + " always sends one (RFC 9207). It was rejected; the code was not used. Sign in again.");
+		}
+	}
+
+	private static String advice(String error) {
+		return switch (error) {
+			case "access_denied" -> "The sign-in was cancelled or not allowed; run the login again to retry.";
+			case "invalid_scope" -> "Check the configured scopes against what the client may request.";
+			case "unauthorized_client", "invalid_client", "invalid_request" ->
+				"Check the client id and that the client is registered as a public client with redirect URI "
+						+ "http://127.0.0.1/callback (any port).";
+			default -> "Run the login again; if it keeps failing, check the client's registration.";
+		};
+	}
+
+	private Credentials exchange(ClientRegistration registration, OAuth2AuthorizationRequest request,
+			AuthorizationCode response, ProviderMetadata provider) {
+		OAuth2AuthorizationResponse authorizationResponse = OAuth2AuthorizationResponse
+			.success(Objects.requireNonNull(response.code()))
+			.redirectUri(request.getRedirectUri())
+			.state(response.state())
+			.build();
+		OAuth2AuthorizationExchange exchange = new OAuth2AuthorizationExchange(request, authorizationResponse);
+		RestClientAuthorizationCodeTokenResponseClient tokenClient = new RestClientAuthorizationCodeTokenResponseClient();
+		tokenClient.setRestClient(this.tokenRestClient);
+		tokenClient.setParametersCustomizer((parameters) -> {
+			if (this.config.isRepeatAuthorizationParametersInTokenRequest()) {
+				request.getAdditionalParameters().forEach((name, value) -> {
+					if (!ClientConfig.RESERVED_PARAMETERS.contains(name)) {
+						parameters.putIfAbsent(name, java.util.List.of(String.valueOf(value)));
+					}
+				});
+				parameters.putIfAbsent(OAuth2ParameterNames.SCOPE,
+						java.util.List.of(String.join(" ", request.getScopes())));
+			}
+			addAll(parameters, this.config.getTokenParameters());
+		});
+		// the providers keep only parts of the token response: capture it whole
+		AtomicReference<OAuth2AccessTokenResponse> tokenResponse = new AtomicReference<>();
+		OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> capturing = (grant) -> {
+			OAuth2AccessTokenResponse result = tokenClient.getTokenResponse(grant);
+			tokenResponse.set(result);
+			return result;
+		};
+		String idToken = null;
+		try {
+			if (request.getScopes().contains(OidcScopes.OPENID)) {
+				OidcAuthorizationCodeAuthenticationProvider oidc = new OidcAuthorizationCodeAuthenticationProvider(
+						capturing, ID_TOKEN_ONLY);
+				oidc.setJwtDecoderFactory(idTokenDecoders(provider));
+				OAuth2LoginAuthenticationToken result = (OAuth2LoginAuthenticationToken) oidc
+					.authenticate(new OAuth2LoginAuthenticationToken(registration, exchange));
+				idToken = ((OidcUser) result.getPrincipal()).getIdToken().getTokenValue();
+			}
+			else {
+				new OAuth2AuthorizationCodeAuthenticationProvider(capturing)
+					.authenticate(new OAuth2AuthorizationCodeAuthenticationToken(registration, exchange));
+			}
+		}
+		catch (OAuth2AuthenticationException ex) {
+			throw translate(ex.getError(), ex, "exchange", provider);
+		}
+		catch (OAuth2AuthorizationException ex) {
+			throw translate(ex.getError(), ex, "exchange", provider);
+		}
+		OAuth2AccessTokenResponse result = Objects.requireNonNull(tokenResponse.get());
+		if (idToken == null
+				&& result.getAdditionalParameters().get(OidcParameterNames.ID_TOKEN) instanceof String value) {
+			idToken = value;
+		}
+		OAuth2RefreshToken refreshToken = result.getRefreshToken();
+		return toCredentials(result, (refreshToken != null) ? refreshToken.getTokenValue() : null, idToken,
+				request.getScopes());
+	}
+
+	private IdTokenDecoders idTokenDecoders(ProviderMetadata provider) {
+		IdTokenDecoders decoders = this.idTokenDecoders;
+		if (decoders == null) {
+			decoders = new IdTokenDecoders(this.restClient, this.config.getClockSkew(), this.clock,
+					provider.getIdTokenSigningAlgorithms());
+			this.idTokenDecoders = decoders;
+		}
+		return decoders;
+	}
+
+	private @Nullable String validateRefreshedIdToken(ClientRegistration registration, String idToken,
+			@Nullable String previous, ProviderMetadata provider) {
+		Jwt jwt;
+		try {
+			jwt = idTokenDecoders(provider).createDecoder(registration).decode(idToken);
+		}
+		catch (JwtException | OAuth2AuthenticationException ex) {
+			throw new PkceException(PkceErrorCodes.INVALID_ID_TOKEN,
+					"The ID token returned by the refresh failed validation (" + ProviderDiscovery.rootMessage(ex)
+							+ "). The stored credentials were kept; sign in again if this persists.",
+					ex);
+		}
+		// OpenID Connect Core section 12.2: a refreshed ID token must be about the same
+		// user
+		if (previous != null && !Objects.equals(jwt.getSubject(), subject(previous))) {
+			throw new PkceException(PkceErrorCodes.INVALID_ID_TOKEN,
+					"The ID token returned by the refresh is for a different user. It was rejected; sign in again.");
+		}
+		return idToken;
+	}
+
+	private static @Nullable String subject(String idToken) {
+		try {
+			return JWTParser.parse(idToken).getJWTClaimsSet().getSubject();
+		}
+		catch (ParseException ex) {
+			return null;
+		}
+	}
+
+	private PkceException translate(OAuth2Error error, Exception ex, String step, ProviderMetadata provider) {
+		String code = error.getErrorCode();
+		String description = error.getDescription();
+		URI tokenEndpoint = provider.getTokenEndpoint();
+		Throwable cause = ex.getCause();
+		while (cause instanceof OAuth2AuthorizationException nested && nested.getCause() != null) {
+			cause = nested.getCause();
+		}
+		if (cause instanceof ResourceAccessException || cause instanceof HttpServerErrorException) {
+			String what = (cause instanceof HttpServerErrorException server)
+					? "answered HTTP " + server.getStatusCode().value() : "could not be reached";
+			return new PkceException(PkceErrorCodes.SERVER_UNAVAILABLE,
+					"The token endpoint " + tokenEndpoint + " " + what + " during the " + step
+							+ ". Nothing was changed; check the network connection and try again.",
+					ex);
+		}
+		if (cause instanceof HttpClientErrorException client) {
+			return new PkceException("invalid_client",
+					"The token endpoint " + tokenEndpoint + " refused the " + step + " with HTTP "
+							+ client.getStatusCode().value()
+							+ ". Check the client id and that the client is registered as a public client.",
+					ex);
+		}
+		if ("invalid_token_response".equals(code)) {
+			return new PkceException(PkceErrorCodes.SERVER_UNAVAILABLE,
+					"The token endpoint " + tokenEndpoint
+							+ " sent a response that is not a valid OAuth token response during the " + step
+							+ ". Nothing was changed; try again later.",
+					ex);
+		}
+		if ("invalid_id_token".equals(code) || "invalid_nonce".equals(code)) {
+			return new PkceException(PkceErrorCodes.INVALID_ID_TOKEN,
+					"The ID token from " + provider.getIssuer() + " failed validation"
+							+ ((description != null) ? " (" + description + ")" : " (" + code + ")")
+							+ ". The login was rejected; sign in again, and if it keeps failing check the issuer "
+							+ "and client id.",
+					ex);
+		}
+		String action = "refresh".equals(step) ? "Sign in again." : "Run the login again.";
+		return new PkceException(code, "The token endpoint refused the " + step + ": " + code
+				+ ((description != null) ? " (" + description + ")" : "") + ". " + action, ex);
+	}
+
+	private ClientRegistration registration(ProviderMetadata provider, String redirectUri) {
+		return ClientRegistration.withRegistrationId("pkce")
+			.clientId(this.config.getClientId())
+			.clientAuthenticationMethod(ClientAuthenticationMethod.NONE)
+			.authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+			.redirectUri(redirectUri)
+			.scope(this.config.getScopes())
+			.authorizationUri(provider.getAuthorizationEndpoint().toString())
+			.tokenUri(provider.getTokenEndpoint().toString())
+			.jwkSetUri((provider.getJwkSetUri() != null) ? provider.getJwkSetUri().toString() : null)
+			.issuerUri(provider.getIssuer())
+			.userNameAttributeName("sub")
+			.build();
+	}
+
+	private OAuth2AuthorizationRequest authorizationRequest(ProviderMetadata provider, URI redirectUri, String state,
+			String nonce) {
+		Map<String, Object> parameters = new LinkedHashMap<>();
+		if (this.config.getAudience() != null) {
+			parameters.put("audience", this.config.getAudience());
+		}
+		parameters.putAll(this.config.getAuthorizationParameters());
+		Set<String> scopes = this.config.getScopes();
+		boolean oidc = scopes.contains(OidcScopes.OPENID);
+		OAuth2AuthorizationRequest.Builder builder = OAuth2AuthorizationRequest.authorizationCode()
+			.authorizationUri(provider.getAuthorizationEndpoint().toString())
+			.clientId(this.config.getClientId())
+			.redirectUri(redirectUri.toString())
+			.scopes(scopes)
+			.state(state)
+			.additionalParameters((additional) -> {
+				additional.putAll(parameters);
+				if (oidc) {
+					// the request carries the nonce's hash, as
+					// OidcAuthorizationCodeAuthenticationProvider
+					// compares the ID token's nonce with the hash of the raw value kept
+					// here
+					additional.put(OidcParameterNames.NONCE, sha256(nonce));
+				}
+			})
+			.attributes((attributes) -> {
+				if (oidc) {
+					attributes.put(OidcParameterNames.NONCE, nonce);
+				}
+			});
+		OAuth2AuthorizationRequestCustomizers.withPkce().accept(builder);
+		return builder.build();
+	}
+
+	private Credentials toCredentials(OAuth2AccessTokenResponse response, @Nullable String refreshToken,
+			@Nullable String idToken, Set<String> requestedScopes) {
+		OAuth2AccessToken accessToken = response.getAccessToken();
+		boolean expiryUnknown = response.getAdditionalParameters().containsKey(OAuthRestClients.EXPIRES_IN_ABSENT);
+		// RFC 6749 section 5.1: no scope in the response means the requested scope was
+		// granted
+		Set<String> scopes = accessToken.getScopes().isEmpty() ? requestedScopes : accessToken.getScopes();
+		return new Credentials(accessToken.getTokenValue(), accessToken.getTokenType().getValue(),
+				expiryUnknown ? null : accessToken.getExpiresAt(), refreshToken, idToken, scopes);
+	}
+
+	private static void addAll(MultiValueMap<String, String> parameters, Map<String, String> extra) {
+		extra.forEach((name, value) -> parameters.set(name, value));
+	}
+
+	private static String randomToken() {
+		byte[] bytes = new byte[32];
+		RANDOM.nextBytes(bytes);
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+	}
+
+	private static String sha256(String value) {
+		try {
+			byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.US_ASCII));
+			return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * Builds an {@link AuthorizationClient}.
+	 */
+	public static final class Builder {
+
+		private final ClientConfig config;
+
+		private RestClient restClient = RestClient.create();
+
+		private BrowserLauncher browserLauncher = BrowserLauncher.none();
+
+		private EndpointMetadata pages = EndpointMetadata.defaults();
+
+		private Consumer<String> prompt = System.err::println;
+
+		private Clock clock = Clock.systemUTC();
+
+		private Builder(ClientConfig config) {
+			Assert.notNull(config, "config cannot be null");
+			this.config = config;
+		}
+
+		/**
+		 * Sets the {@link RestClient} for discovery, token and JWK requests; its TLS,
+		 * proxy and timeout settings apply. OAuth's converters and error handling are
+		 * added to a copy.
+		 * @param restClient the client
+		 * @return this builder
+		 */
+		public Builder restClient(RestClient restClient) {
+			Assert.notNull(restClient, "restClient cannot be null");
+			this.restClient = restClient;
+			return this;
+		}
+
+		/**
+		 * Sets how the browser is opened; by default none is and the user opens the
+		 * printed URL.
+		 * @param browserLauncher the launcher
+		 * @return this builder
+		 */
+		public Builder browserLauncher(BrowserLauncher browserLauncher) {
+			Assert.notNull(browserLauncher, "browserLauncher cannot be null");
+			this.browserLauncher = browserLauncher;
+			return this;
+		}
+
+		/**
+		 * Sets the pages shown in the browser after the redirect.
+		 * @param pages the pages
+		 * @return this builder
+		 */
+		public Builder pages(EndpointMetadata pages) {
+			Assert.notNull(pages, "pages cannot be null");
+			this.pages = pages;
+			return this;
+		}
+
+		/**
+		 * Sets where the sign-in URL and instructions are printed; standard error by
+		 * default, so standard output stays clean for the program's own output.
+		 * @param prompt the receiver of the text
+		 * @return this builder
+		 */
+		public Builder prompt(Consumer<String> prompt) {
+			Assert.notNull(prompt, "prompt cannot be null");
+			this.prompt = prompt;
+			return this;
+		}
+
+		/**
+		 * Sets the clock, for ID token time checks.
+		 * @param clock the clock
+		 * @return this builder
+		 */
+		public Builder clock(Clock clock) {
+			Assert.notNull(clock, "clock cannot be null");
+			this.clock = clock;
+			return this;
+		}
+
+		/**
+		 * Builds the client.
+		 * @return the client
+		 */
+		public AuthorizationClient build() {
+			return new AuthorizationClient(this);
+		}
+
+	}
+
+}

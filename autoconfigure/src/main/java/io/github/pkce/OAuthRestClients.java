@@ -1,0 +1,61 @@
+package io.github.pkce;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.core.convert.converter.Converter;
+import org.springframework.http.converter.FormHttpMessageConverter;
+import org.springframework.security.oauth2.client.http.OAuth2ErrorResponseErrorHandler;
+import org.springframework.security.oauth2.core.endpoint.DefaultMapOAuth2AccessTokenResponseConverter;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
+import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
+import org.springframework.security.oauth2.core.http.converter.OAuth2AccessTokenResponseHttpMessageConverter;
+import org.springframework.web.client.RestClient;
+
+/**
+ * Builds the {@link RestClient} for token requests from the caller's client, so its TLS,
+ * proxy and timeout settings apply, with the converters and error handler OAuth needs.
+ *
+ * @author pkce-spring-boot
+ */
+final class OAuthRestClients {
+
+	/**
+	 * Additional parameter set on a token response that carried no {@code expires_in}:
+	 * Spring Security then assumes one second, while RFC 6749 section 5.1 leaves the
+	 * lifetime unknown.
+	 */
+	static final String EXPIRES_IN_ABSENT = "io.github.pkce.expires_in_absent";
+
+	private OAuthRestClients() {
+	}
+
+	static RestClient forTokenRequests(RestClient restClient) {
+		OAuth2AccessTokenResponseHttpMessageConverter tokenResponseConverter = new OAuth2AccessTokenResponseHttpMessageConverter();
+		tokenResponseConverter.setAccessTokenResponseConverter(new ExpiryAwareResponseConverter());
+		return restClient.mutate()
+			.configureMessageConverters((converters) -> converters.addCustomConverter(new FormHttpMessageConverter())
+				.addCustomConverter(tokenResponseConverter))
+			.defaultStatusHandler(new OAuth2ErrorResponseErrorHandler())
+			.build();
+	}
+
+	private static final class ExpiryAwareResponseConverter
+			implements Converter<Map<String, Object>, OAuth2AccessTokenResponse> {
+
+		private final DefaultMapOAuth2AccessTokenResponseConverter delegate = new DefaultMapOAuth2AccessTokenResponseConverter();
+
+		@Override
+		public OAuth2AccessTokenResponse convert(Map<String, Object> source) {
+			OAuth2AccessTokenResponse response = this.delegate.convert(source);
+			if (source.containsKey(OAuth2ParameterNames.EXPIRES_IN)) {
+				return response;
+			}
+			Map<String, Object> additional = new LinkedHashMap<>(response.getAdditionalParameters());
+			additional.put(EXPIRES_IN_ABSENT, Boolean.TRUE);
+			return OAuth2AccessTokenResponse.withResponse(response).additionalParameters(additional).build();
+		}
+
+	}
+
+}

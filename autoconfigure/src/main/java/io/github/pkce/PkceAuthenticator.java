@@ -1,0 +1,370 @@
+package io.github.pkce;
+
+import java.time.Clock;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
+
+import io.github.pkce.store.CredentialStore;
+import io.github.pkce.store.InMemoryCredentialStore;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.Assert;
+
+/**
+ * Gives a program valid credentials for one configuration, signing the user in with the
+ * browser when needed. {@link #credentials()} tries, in order: the credentials in memory,
+ * the {@link CredentialStore}, a refresh, and (when allowed) an interactive login.
+ * <p>
+ * Thread-safe. Concurrent callers share work: while a login or a refresh is in progress,
+ * other callers wait for it and receive its result or its error, so two threads never
+ * open two browsers or spend one refresh token twice.
+ *
+ * @author pkce-spring-boot
+ */
+public final class PkceAuthenticator {
+
+	private enum Kind {
+
+		LOGIN, REFRESH
+
+	}
+
+	private record Flight(Kind kind, CompletableFuture<Credentials> result) {
+	}
+
+	private final AuthorizationClient client;
+
+	private final CredentialStore store;
+
+	private final String storeKey;
+
+	private final boolean interactiveLogin;
+
+	private final String loginHint;
+
+	private final Clock clock;
+
+	private final Object monitor = new Object();
+
+	private @Nullable Flight flight;
+
+	private volatile @Nullable Credentials cached;
+
+	private PkceAuthenticator(Builder builder) {
+		this.client = builder.client;
+		this.store = builder.store;
+		this.storeKey = (builder.storeKey != null) ? builder.storeKey : defaultStoreKey(builder.client.getConfig());
+		this.interactiveLogin = builder.interactiveLogin;
+		this.loginHint = builder.loginHint;
+		this.clock = builder.clock;
+	}
+
+	/**
+	 * Starts building an authenticator around an {@link AuthorizationClient}.
+	 * @param client the client that performs logins and refreshes
+	 * @return a builder
+	 */
+	public static Builder withClient(AuthorizationClient client) {
+		return new Builder(client);
+	}
+
+	/**
+	 * Returns the key under which credentials are stored.
+	 * @return the store key
+	 */
+	public String getStoreKey() {
+		return this.storeKey;
+	}
+
+	/**
+	 * Signs the user in with the browser, replacing any stored credentials once the login
+	 * succeeds. When a login is already in progress in another thread, waits for it and
+	 * returns its result instead of opening a second browser.
+	 * @return the new credentials
+	 * @throws PkceException when the login fails; stored credentials are then left as
+	 * they were
+	 */
+	public Credentials login() {
+		return run(Kind.LOGIN, this::doLogin);
+	}
+
+	/**
+	 * Returns valid credentials: from memory, the store, a refresh, or (when allowed) a
+	 * login.
+	 * @return credentials whose access token is valid beyond the clock skew
+	 * @throws AccessTokenNotFoundException when the user must sign in and an interactive
+	 * login is not allowed
+	 * @throws PkceException when a refresh or login fails
+	 */
+	public Credentials credentials() {
+		Credentials current = this.cached;
+		if (current != null && isValid(current)) {
+			return current;
+		}
+		return run(Kind.REFRESH, this::obtain);
+	}
+
+	/**
+	 * Returns a valid access token, as {@link #credentials()} does.
+	 * @return the access token
+	 */
+	public String accessToken() {
+		return credentials().accessToken();
+	}
+
+	/**
+	 * Refreshes the credentials now, even if they are still valid; when there is no
+	 * refresh token or the server refuses it, signs in again (when allowed).
+	 * @return the refreshed credentials
+	 */
+	public Credentials refreshCredentials() {
+		return run(Kind.REFRESH, () -> refreshOrLogin(loadCurrent()));
+	}
+
+	/**
+	 * Returns the credentials held in memory or in the store, valid or not, without any
+	 * network call.
+	 * @return the credentials, or {@code null} when the user is not signed in
+	 */
+	public @Nullable Credentials currentCredentials() {
+		Credentials current = this.cached;
+		return (current != null) ? current : loadCurrent();
+	}
+
+	/**
+	 * Signs the user out locally: forgets and deletes the stored credentials.
+	 */
+	public void logout() {
+		synchronized (this.monitor) {
+			this.cached = null;
+			this.store.delete(this.storeKey);
+		}
+	}
+
+	private Credentials obtain() {
+		Credentials current = this.cached;
+		if (current != null && isValid(current)) {
+			return current;
+		}
+		Credentials stored = loadCurrent();
+		if (stored != null && isValid(stored)) {
+			this.cached = stored;
+			return stored;
+		}
+		return refreshOrLogin(stored);
+	}
+
+	private Credentials refreshOrLogin(@Nullable Credentials current) {
+		if (current != null && current.isRefreshable()) {
+			try {
+				return keep(this.client.refresh(current));
+			}
+			catch (PkceException ex) {
+				if (!"invalid_grant".equals(ex.getErrorCode())) {
+					throw ex;
+				}
+				// the refresh token is dead: drop it but keep the rest until a login
+				// replaces it
+				keep(current.withoutRefreshToken());
+				if (!this.interactiveLogin) {
+					throw new AccessTokenNotFoundException(
+							"The sign-in has expired or was revoked (invalid_grant). " + this.loginHint);
+				}
+			}
+		}
+		if (!this.interactiveLogin) {
+			throw new AccessTokenNotFoundException(
+					((current != null) ? "The access token has expired and cannot be refreshed. " : "Not signed in. ")
+							+ this.loginHint);
+		}
+		return doLogin();
+	}
+
+	private Credentials doLogin() {
+		return keep(this.client.login());
+	}
+
+	private Credentials keep(Credentials credentials) {
+		this.store.save(this.storeKey, credentials);
+		this.cached = credentials;
+		return credentials;
+	}
+
+	private @Nullable Credentials loadCurrent() {
+		return this.store.load(this.storeKey);
+	}
+
+	private boolean isValid(Credentials credentials) {
+		return credentials.isValidAt(this.clock.instant(), this.client.getConfig().getClockSkew());
+	}
+
+	private Credentials run(Kind kind, Supplier<Credentials> action) {
+		while (true) {
+			Flight joined;
+			Flight own = null;
+			synchronized (this.monitor) {
+				joined = this.flight;
+				if (joined == null) {
+					own = new Flight(kind, new CompletableFuture<>());
+					this.flight = own;
+				}
+			}
+			if (own != null) {
+				return fly(own, action);
+			}
+			if (joined.kind() == kind || kind == Kind.REFRESH) {
+				// a login in progress also satisfies a caller that only needs valid
+				// credentials
+				return await(joined.result());
+			}
+			// a login must not take a refresh's result: wait for the refresh to end, then
+			// sign in
+			awaitQuietly(joined.result());
+		}
+	}
+
+	private Credentials fly(Flight own, Supplier<Credentials> action) {
+		try {
+			Credentials result = action.get();
+			own.result().complete(result);
+			return result;
+		}
+		catch (RuntimeException | Error ex) {
+			own.result().completeExceptionally(ex);
+			throw ex;
+		}
+		finally {
+			synchronized (this.monitor) {
+				this.flight = null;
+			}
+		}
+	}
+
+	private static Credentials await(CompletableFuture<Credentials> result) {
+		try {
+			return result.get();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new PkceException(PkceErrorCodes.LOGIN_CANCELLED, "Interrupted while waiting for the sign-in.");
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			throw new IllegalStateException(ex.getCause());
+		}
+	}
+
+	private static void awaitQuietly(CompletableFuture<Credentials> result) {
+		try {
+			result.get();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new PkceException(PkceErrorCodes.LOGIN_CANCELLED, "Interrupted while waiting for the sign-in.");
+		}
+		catch (ExecutionException ex) {
+			// the other operation's failure is its caller's to report
+		}
+	}
+
+	static String defaultStoreKey(ClientConfig config) {
+		ProviderMetadata metadata = config.getProviderMetadata();
+		String server = (config.getIssuerUri() != null) ? config.getIssuerUri().toString()
+				: (metadata.getIssuer() != null) ? metadata.getIssuer() : metadata.getTokenEndpoint().toString();
+		return Objects.requireNonNull(server) + "|" + config.getClientId();
+	}
+
+	/**
+	 * Builds a {@link PkceAuthenticator}.
+	 */
+	public static final class Builder {
+
+		private final AuthorizationClient client;
+
+		private CredentialStore store = new InMemoryCredentialStore();
+
+		private @Nullable String storeKey;
+
+		private boolean interactiveLogin = true;
+
+		private String loginHint = "Sign in again.";
+
+		private Clock clock = Clock.systemUTC();
+
+		private Builder(AuthorizationClient client) {
+			Assert.notNull(client, "client cannot be null");
+			this.client = client;
+		}
+
+		/**
+		 * Sets where credentials are kept; in memory by default.
+		 * @param store the store
+		 * @return this builder
+		 */
+		public Builder credentialStore(CredentialStore store) {
+			Assert.notNull(store, "store cannot be null");
+			this.store = store;
+			return this;
+		}
+
+		/**
+		 * Sets the key under which credentials are stored; by default the issuer (or
+		 * token endpoint) and the client id.
+		 * @param storeKey the key
+		 * @return this builder
+		 */
+		public Builder storeKey(String storeKey) {
+			Assert.hasText(storeKey, "storeKey cannot be empty");
+			this.storeKey = storeKey;
+			return this;
+		}
+
+		/**
+		 * Sets whether {@link PkceAuthenticator#credentials()} may open the browser when
+		 * the user must sign in; {@code true} by default.
+		 * @param interactiveLogin whether a login may start on demand
+		 * @return this builder
+		 */
+		public Builder interactiveLogin(boolean interactiveLogin) {
+			this.interactiveLogin = interactiveLogin;
+			return this;
+		}
+
+		/**
+		 * Sets the sentence that tells the user how to sign in, ending the message of
+		 * {@link AccessTokenNotFoundException}, such as "Run 'mycli auth login'.".
+		 * @param loginHint the sentence
+		 * @return this builder
+		 */
+		public Builder loginHint(String loginHint) {
+			Assert.hasText(loginHint, "loginHint cannot be empty");
+			this.loginHint = loginHint;
+			return this;
+		}
+
+		/**
+		 * Sets the clock that decides whether a token is still valid.
+		 * @param clock the clock
+		 * @return this builder
+		 */
+		public Builder clock(Clock clock) {
+			Assert.notNull(clock, "clock cannot be null");
+			this.clock = clock;
+			return this;
+		}
+
+		/**
+		 * Builds the authenticator.
+		 * @return the authenticator
+		 */
+		public PkceAuthenticator build() {
+			return new PkceAuthenticator(this);
+		}
+
+	}
+
+}
