@@ -376,6 +376,12 @@ public final class ClientConfig {
 						+ "' is not an absolute http(s) URI such as https://login.example.com");
 			}
 			LoopbackRedirect.check(this.redirectUri);
+			if (this.redirectUri.getPort() == -1) {
+				// a redirect URI as registered (no port) means any port (RFC 8252 section
+				// 7.3)
+				this.redirectUri = URI.create("http://" + this.redirectUri.getRawAuthority() + ":0"
+						+ ((this.redirectUri.getRawPath() != null) ? this.redirectUri.getRawPath() : ""));
+			}
 			if (this.loginTimeout.isNegative() || this.loginTimeout.isZero()) {
 				throw new IllegalArgumentException("Login timeout must be positive, but was " + this.loginTimeout);
 			}
