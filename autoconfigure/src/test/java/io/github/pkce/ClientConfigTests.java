@@ -63,13 +63,22 @@ class ClientConfigTests {
 	@Test
 	void loopbackRedirectUrisAreAccepted() {
 		for (String uri : new String[] { "http://127.0.0.1:0/callback", "http://[::1]:8400/cb",
-				"http://localhost/callback" }) {
+				"http://localhost:0/callback" }) {
 			assertThat(ClientConfig.withClientId("cli")
 				.issuerUri(ISSUER)
 				.redirectUri(URI.create(uri))
 				.build()
 				.getRedirectUri()).hasToString(uri);
 		}
+	}
+
+	@Test
+	void redirectUriWithoutPortMeansAnyPort() {
+		assertThat(ClientConfig.withClientId("cli")
+			.issuerUri(ISSUER)
+			.redirectUri(URI.create("http://127.0.0.1/callback"))
+			.build()
+			.getRedirectUri()).hasToString("http://127.0.0.1:0/callback");
 	}
 
 	@Test
