@@ -124,6 +124,25 @@ public final class PkceAuthenticator {
 	}
 
 	/**
+	 * Replaces an access token that the service rejected (RFC 6750
+	 * {@code invalid_token}): refreshes, unless another caller already replaced that
+	 * token, in which case its replacement is returned. Many callers rejected at once
+	 * thus cause one refresh.
+	 * @param rejectedAccessToken the access token that was rejected
+	 * @return credentials with another access token
+	 */
+	public Credentials refreshCredentials(String rejectedAccessToken) {
+		Assert.notNull(rejectedAccessToken, "rejectedAccessToken cannot be null");
+		return run(Kind.REFRESH, () -> {
+			Credentials current = this.cached;
+			if (current != null && !current.accessToken().equals(rejectedAccessToken) && isValid(current)) {
+				return current;
+			}
+			return refreshOrLogin((current != null) ? current : loadCurrent());
+		});
+	}
+
+	/**
 	 * Returns the credentials held in memory or in the store, valid or not, without any
 	 * network call.
 	 * @return the credentials, or {@code null} when the user is not signed in
