@@ -200,7 +200,10 @@ public final class AuthorizationClient {
 		ClientRegistration registration = registration(provider, this.config.getRedirectUri().toString());
 		RestClientRefreshTokenTokenResponseClient client = new RestClientRefreshTokenTokenResponseClient();
 		client.setRestClient(this.tokenRestClient);
-		client.setParametersCustomizer((parameters) -> addAll(parameters, this.config.getRefreshParameters()));
+		client.setParametersCustomizer((parameters) -> {
+			addAll(parameters, this.config.getRefreshParameters());
+			OAuthRestClients.hideSecretValues(parameters);
+		});
 		OAuth2AccessToken expired = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, credentials.accessToken(),
 				null, null);
 		OAuth2AccessTokenResponse response;
@@ -281,6 +284,7 @@ public final class AuthorizationClient {
 						java.util.List.of(String.join(" ", request.getScopes())));
 			}
 			addAll(parameters, this.config.getTokenParameters());
+			OAuthRestClients.hideSecretValues(parameters);
 		});
 		// the providers keep only parts of the token response: capture it whole
 		AtomicReference<OAuth2AccessTokenResponse> tokenResponse = new AtomicReference<>();

@@ -1,7 +1,10 @@
 package io.github.pkce;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.springframework.core.convert.converter.Converter;
 import org.springframework.http.converter.FormHttpMessageConverter;
@@ -10,6 +13,7 @@ import org.springframework.security.oauth2.core.endpoint.DefaultMapOAuth2AccessT
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.security.oauth2.core.http.converter.OAuth2AccessTokenResponseHttpMessageConverter;
+import org.springframework.util.MultiValueMap;
 import org.springframework.web.client.RestClient;
 
 /**
@@ -38,6 +42,42 @@ final class OAuthRestClients {
 				.addCustomConverter(tokenResponseConverter))
 			.defaultStatusHandler(new OAuth2ErrorResponseErrorHandler())
 			.build();
+	}
+
+	/** Token request parameters whose values are secrets. */
+	private static final Set<String> SECRET_PARAMETERS = Set.of("code", "code_verifier", "refresh_token",
+			"client_secret", "client_assertion", "device_code", "token");
+
+	/**
+	 * Hides secret values from the parameters' {@code toString()}: Spring's
+	 * {@code RestClient} logs a request body with {@code toString()} at debug and trace
+	 * level, which would otherwise write the code, the verifier or the refresh token to
+	 * the log. The form written to the server is unchanged.
+	 * @param parameters the token request parameters
+	 */
+	static void hideSecretValues(MultiValueMap<String, String> parameters) {
+		for (String name : SECRET_PARAMETERS) {
+			List<String> values = parameters.get(name);
+			if (values != null) {
+				parameters.put(name, new SecretValues(values));
+			}
+		}
+	}
+
+	/**
+	 * Values written as they are, shown as {@code [PROTECTED]}.
+	 */
+	static final class SecretValues extends ArrayList<String> {
+
+		SecretValues(List<String> values) {
+			super(values);
+		}
+
+		@Override
+		public String toString() {
+			return "[PROTECTED]";
+		}
+
 	}
 
 	private static final class ExpiryAwareResponseConverter

@@ -71,6 +71,18 @@ public final class OAuthHttpServer implements AutoCloseable {
 
 	private static final String EXAMPLE = "http://127.0.0.1:0/callback";
 
+	/**
+	 * The JDK's HTTP server logs each request line, authorization code included, at debug
+	 * level to this logger. Held strongly and capped at INFO so turning on debug logging
+	 * never writes a code to a log.
+	 */
+	private static final java.util.logging.Logger JDK_SERVER_LOGGER = java.util.logging.Logger
+		.getLogger("com.sun.net.httpserver");
+
+	static {
+		JDK_SERVER_LOGGER.setLevel(java.util.logging.Level.INFO);
+	}
+
 	private final HttpServer server;
 
 	private final ExecutorService executor;

@@ -17,12 +17,14 @@ import io.github.pkce.test.EmbeddedAuthorizationServer;
 import io.github.pkce.test.ScriptedBrowser;
 
 /**
- * Signs in against an embedded demo identity provider with the real browser flow: authorization request
- * with PKCE, loopback callback, code exchange, ID token validation, then a refresh and a sign-out.
+ * Signs in against an embedded demo identity provider with the real browser flow:
+ * authorization request with PKCE, loopback callback, code exchange, ID token validation,
+ * then a refresh and a sign-out.
  * <p>
- * Run {@code java -jar pkce-spring-boot-sample.jar demo --auto-sign-in} on a machine without a browser: the
- * test kit's scripted browser then signs in as the demo user. Without {@code --auto-sign-in} the system
- * browser opens; sign in as {@code alice} / {@code password}.
+ * Run {@code java -jar pkce-spring-boot-sample.jar demo --auto-sign-in} on a machine
+ * without a browser: the test kit's scripted browser then signs in as the demo user.
+ * Without {@code --auto-sign-in} the system browser opens; sign in as {@code alice} /
+ * {@code password}.
  *
  * @author pkce-spring-boot
  */
@@ -50,6 +52,9 @@ public final class DemoLogin {
 	 * @param args {@code demo} then options: {@code --auto-sign-in}, {@code --port=N}
 	 */
 	public static void main(String[] args) {
+		// the embedded server's Tomcat logs through java.util.logging: keep the demo's
+		// output to the point
+		java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
 		int status = new DemoLogin(System.out, System.err).run(Arrays.asList(args));
 		System.exit(status);
 	}
@@ -68,9 +73,8 @@ public final class DemoLogin {
 			.orElse(DEMO_PORT);
 		this.err.println("Starting the demo identity provider on http://127.0.0.1:" + port + " ...");
 		try (EmbeddedAuthorizationServer server = EmbeddedAuthorizationServer.builder().port(port).start()) {
-			BrowserLauncher browser = autoSignIn
-					? ScriptedBrowser.signingInAs(EmbeddedAuthorizationServer.DEFAULT_USERNAME,
-							EmbeddedAuthorizationServer.DEFAULT_PASSWORD)
+			BrowserLauncher browser = autoSignIn ? ScriptedBrowser
+				.signingInAs(EmbeddedAuthorizationServer.DEFAULT_USERNAME, EmbeddedAuthorizationServer.DEFAULT_PASSWORD)
 					: new SystemBrowserLauncher();
 			if (!autoSignIn) {
 				this.err.println("Sign in as '" + EmbeddedAuthorizationServer.DEFAULT_USERNAME + "' with password '"

@@ -1,0 +1,123 @@
+package io.github.pkce;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.AppenderBase;
+import io.github.pkce.test.EmbeddedAuthorizationServer;
+import io.github.pkce.test.ScriptedBrowser;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
+import org.springframework.web.client.RestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Captures every log line of a full login and refresh, at the most verbose level, and
+ * looks for the secrets in it: tokens, the authorization code and the PKCE verifier.
+ */
+class SecretsStayOutOfLogsTests {
+
+	@Test
+	void noTokenCodeOrVerifierIsLogged() throws Exception {
+		List<String> secrets = new CopyOnWriteArrayList<>();
+		List<String> lines = new CopyOnWriteArrayList<>();
+		Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+		LoggerContext context = root.getLoggerContext();
+		AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
+			@Override
+			protected void append(ILoggingEvent event) {
+				// the browser's and the server's own logs are not the client's: skip them
+				if (event.getLoggerName().startsWith("org.htmlunit") || event.getThreadName().startsWith("http-nio")
+						|| event.getLoggerName().startsWith("org.apache.http")) {
+					return;
+				}
+				lines.add(event.getLoggerName() + ": " + event.getFormattedMessage()
+						+ ((event.getThrowableProxy() != null) ? ThrowableProxyUtil.asString(event.getThrowableProxy())
+								: ""));
+			}
+		};
+		appender.setContext(context);
+		appender.start();
+		Level rootLevel = root.getLevel();
+		Map<String, Level> levels = new java.util.HashMap<>();
+		for (Logger logger : context.getLoggerList()) {
+			levels.put(logger.getName(), logger.getLevel());
+			if (logger != root) {
+				logger.setLevel(null);
+			}
+		}
+		SLF4JBridgeHandler.removeHandlersForRootLogger();
+		SLF4JBridgeHandler.install();
+		java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.ALL);
+		root.setLevel(Level.ALL);
+		root.addAppender(appender);
+		try (EmbeddedAuthorizationServer server = EmbeddedAuthorizationServer.builder().start()) {
+			ClientConfig config = ClientConfig.withClientId(server.clientId())
+				.issuerUri(server.issuer())
+				.scopes("openid", "profile", "offline_access")
+				.loginTimeout(Duration.ofSeconds(20))
+				.build();
+			RestClient recording = RestClient.builder().requestInterceptor((request, body, execution) -> {
+				if (request.getURI().getPath().endsWith("/token")) {
+					Map<String, String> form = LoginEndToEndTests
+						.query("http://x/?" + new String(body, StandardCharsets.UTF_8));
+					for (String name : List.of("code", "code_verifier", "refresh_token")) {
+						if (form.containsKey(name)) {
+							secrets.add(form.get(name));
+						}
+					}
+				}
+				return execution.execute(request, body);
+			}).build();
+			AuthorizationClient client = AuthorizationClient.withConfig(config)
+				.restClient(recording)
+				.browserLauncher(ScriptedBrowser.signingInAs("alice", "password"))
+				.prompt((text) -> {
+				})
+				.build();
+			PkceAuthenticator authenticator = PkceAuthenticator.withClient(client).build();
+			Credentials login = authenticator.login();
+			Credentials refreshed = authenticator.refreshCredentials();
+			for (Credentials credentials : List.of(login, refreshed)) {
+				secrets.add(credentials.accessToken());
+				secrets.add(credentials.refreshToken());
+				secrets.add(credentials.idToken());
+			}
+			authenticator.logout();
+		}
+		finally {
+			root.detachAppender(appender);
+			root.setLevel(rootLevel);
+			for (Logger logger : context.getLoggerList()) {
+				if (logger != root) {
+					logger.setLevel(levels.get(logger.getName()));
+				}
+			}
+			java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.INFO);
+		}
+		assertThat(secrets).hasSizeGreaterThanOrEqualTo(9).doesNotContainNull();
+		assertThat(lines).as("something was logged at all").hasSizeGreaterThan(20);
+		List<String> leaks = new ArrayList<>();
+		for (String line : lines) {
+			for (String secret : secrets) {
+				if (line.contains(secret)) {
+					leaks.add(line);
+				}
+			}
+		}
+		assertThat(leaks).isEmpty();
+	}
+
+}
