@@ -224,6 +224,56 @@ public final class AuthorizationClient {
 		return toCredentials(response, newRefreshToken, idToken, credentials.scopes());
 	}
 
+	/**
+	 * Revokes the refresh token, or the access token when there is none, at the server's
+	 * revocation endpoint (RFC 7009). Never throws for a server-side failure: the result
+	 * says what happened.
+	 * @param credentials the credentials to revoke
+	 * @return the outcome, with a sentence for the user
+	 */
+	public LogoutResult revoke(Credentials credentials) {
+		Assert.notNull(credentials, "credentials cannot be null");
+		ProviderMetadata provider;
+		try {
+			provider = getProviderMetadata();
+		}
+		catch (PkceException ex) {
+			return new LogoutResult(true, false,
+					"Signed out locally. The authorization server could not be asked to revoke the tokens ("
+							+ ex.getMessage() + "); they stay valid there until they expire.");
+		}
+		URI endpoint = provider.getRevocationEndpoint();
+		if (endpoint == null) {
+			return new LogoutResult(true, false, "Signed out locally. The authorization server has no revocation "
+					+ "endpoint, so the tokens stay valid there until they expire.");
+		}
+		boolean refresh = credentials.refreshToken() != null;
+		MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
+		form.add("token", refresh ? credentials.refreshToken() : credentials.accessToken());
+		form.add("token_type_hint", refresh ? "refresh_token" : "access_token");
+		form.add(OAuth2ParameterNames.CLIENT_ID, this.config.getClientId());
+		OAuthRestClients.hideSecretValues(form);
+		try {
+			this.restClient.post()
+				.uri(endpoint)
+				.contentType(org.springframework.http.MediaType.APPLICATION_FORM_URLENCODED)
+				.body(form)
+				.retrieve()
+				.toBodilessEntity();
+			return new LogoutResult(true, true,
+					"Signed out. The " + (refresh ? "refresh" : "access") + " token was revoked at " + endpoint + ".");
+		}
+		catch (org.springframework.web.client.RestClientResponseException ex) {
+			return new LogoutResult(true, false,
+					"Signed out locally, but " + endpoint + " refused the revocation (HTTP "
+							+ ex.getStatusCode().value() + "); the tokens stay valid there until they expire.");
+		}
+		catch (org.springframework.web.client.RestClientException ex) {
+			return new LogoutResult(true, false, "Signed out locally, but " + endpoint + " could not be reached ("
+					+ ProviderDiscovery.rootMessage(ex) + "); the tokens stay valid there until they expire.");
+		}
+	}
+
 	private void checkResponse(AuthorizationCode response, ProviderMetadata provider) {
 		if (response.isError()) {
 			String error = Objects.requireNonNull(response.error());

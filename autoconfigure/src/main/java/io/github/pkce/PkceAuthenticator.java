@@ -1,5 +1,6 @@
 package io.github.pkce;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -46,6 +47,10 @@ public final class PkceAuthenticator {
 
 	private final Clock clock;
 
+	private final @Nullable ProcessLock processLock;
+
+	private final java.time.Duration lockTimeout;
+
 	private final Object monitor = new Object();
 
 	private @Nullable Flight flight;
@@ -59,6 +64,9 @@ public final class PkceAuthenticator {
 		this.interactiveLogin = builder.interactiveLogin;
 		this.loginHint = builder.loginHint;
 		this.clock = builder.clock;
+		this.processLock = (builder.lockDirectory != null) ? new ProcessLock(builder.lockDirectory, this.storeKey)
+				: null;
+		this.lockTimeout = builder.client.getConfig().getLoginTimeout().plusSeconds(30);
 	}
 
 	/**
@@ -68,6 +76,16 @@ public final class PkceAuthenticator {
 	 */
 	public static Builder withClient(AuthorizationClient client) {
 		return new Builder(client);
+	}
+
+	/**
+	 * Returns the default directory for {@link Builder#lockDirectory(Path)}:
+	 * {@code pkce-spring-boot/locks} in {@code $XDG_CACHE_HOME}, or in {@code ~/.cache}.
+	 * Never a shared directory such as {@code /tmp}.
+	 * @return the directory (not created until a lock is taken)
+	 */
+	public static Path defaultLockDirectory() {
+		return ProcessLock.defaultDirectory(System.getenv(), System.getProperty("user.home"));
 	}
 
 	/**
@@ -87,7 +105,11 @@ public final class PkceAuthenticator {
 	 * they were
 	 */
 	public Credentials login() {
-		return run(Kind.LOGIN, this::doLogin);
+		return run(Kind.LOGIN, () -> {
+			try (ProcessLock.Held lock = lockProcesses()) {
+				return doLogin();
+			}
+		});
 	}
 
 	/**
@@ -103,7 +125,11 @@ public final class PkceAuthenticator {
 		if (current != null && isValid(current)) {
 			return current;
 		}
-		return run(Kind.REFRESH, this::obtain);
+		return run(Kind.REFRESH, () -> {
+			try (ProcessLock.Held lock = lockProcesses()) {
+				return obtain();
+			}
+		});
 	}
 
 	/**
@@ -120,7 +146,11 @@ public final class PkceAuthenticator {
 	 * @return the refreshed credentials
 	 */
 	public Credentials refreshCredentials() {
-		return run(Kind.REFRESH, () -> refreshOrLogin(loadCurrent()));
+		return run(Kind.REFRESH, () -> {
+			try (ProcessLock.Held lock = lockProcesses()) {
+				return refreshOrLogin(loadCurrent());
+			}
+		});
 	}
 
 	/**
@@ -134,11 +164,18 @@ public final class PkceAuthenticator {
 	public Credentials refreshCredentials(String rejectedAccessToken) {
 		Assert.notNull(rejectedAccessToken, "rejectedAccessToken cannot be null");
 		return run(Kind.REFRESH, () -> {
-			Credentials current = this.cached;
-			if (current != null && !current.accessToken().equals(rejectedAccessToken) && isValid(current)) {
-				return current;
+			try (ProcessLock.Held lock = lockProcesses()) {
+				// another thread, or another process, may have replaced the token already
+				Credentials current = loadCurrent();
+				if (current == null) {
+					current = this.cached;
+				}
+				if (current != null && !current.accessToken().equals(rejectedAccessToken) && isValid(current)) {
+					this.cached = current;
+					return current;
+				}
+				return refreshOrLogin(current);
 			}
-			return refreshOrLogin((current != null) ? current : loadCurrent());
 		});
 	}
 
@@ -153,12 +190,24 @@ public final class PkceAuthenticator {
 	}
 
 	/**
-	 * Signs the user out locally: forgets and deletes the stored credentials.
+	 * Signs the user out: revokes the refresh token at the server when it has a
+	 * revocation endpoint (RFC 7009), then forgets and deletes the stored credentials,
+	 * even when the revocation failed.
+	 * @return what happened, with a sentence for the user
 	 */
-	public void logout() {
+	public LogoutResult logout() {
 		synchronized (this.monitor) {
-			this.cached = null;
-			this.store.delete(this.storeKey);
+			try (ProcessLock.Held lock = lockProcesses()) {
+				Credentials current = this.cached;
+				Credentials stored = loadCurrent();
+				Credentials signedIn = (stored != null) ? stored : current;
+				this.cached = null;
+				this.store.delete(this.storeKey);
+				if (signedIn == null) {
+					return new LogoutResult(false, false, "Not signed in; nothing to do.");
+				}
+				return this.client.revoke(signedIn);
+			}
 		}
 	}
 
@@ -209,6 +258,11 @@ public final class PkceAuthenticator {
 		this.store.save(this.storeKey, credentials);
 		this.cached = credentials;
 		return credentials;
+	}
+
+	private ProcessLock.@Nullable Held lockProcesses() {
+		ProcessLock lock = this.processLock;
+		return (lock != null) ? lock.acquire(this.lockTimeout) : null;
 	}
 
 	private @Nullable Credentials loadCurrent() {
@@ -314,6 +368,8 @@ public final class PkceAuthenticator {
 
 		private Clock clock = Clock.systemUTC();
 
+		private @Nullable Path lockDirectory;
+
 		private Builder(AuthorizationClient client) {
 			Assert.notNull(client, "client cannot be null");
 			this.client = client;
@@ -373,6 +429,21 @@ public final class PkceAuthenticator {
 		public Builder clock(Clock clock) {
 			Assert.notNull(clock, "clock cannot be null");
 			this.clock = clock;
+			return this;
+		}
+
+		/**
+		 * Coordinates with other processes of the user through a lock file in the given
+		 * directory, so two copies of a program never refresh or sign in for the same
+		 * account at once, and the second one reuses what the first stored. Use with a
+		 * store that processes share (keyring or file); off by default.
+		 * @param lockDirectory a directory of the user's own, such as
+		 * {@code ~/.cache/<app>/locks}
+		 * @return this builder
+		 */
+		public Builder lockDirectory(Path lockDirectory) {
+			Assert.notNull(lockDirectory, "lockDirectory cannot be null");
+			this.lockDirectory = lockDirectory;
 			return this;
 		}
 

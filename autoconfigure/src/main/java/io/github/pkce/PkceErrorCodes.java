@@ -54,6 +54,12 @@ public final class PkceErrorCodes {
 	/** No credentials are stored and an interactive login is not allowed. */
 	public static final String NOT_SIGNED_IN = "not_signed_in";
 
+	/**
+	 * The lock that keeps processes from refreshing at the same time could not be
+	 * created.
+	 */
+	public static final String LOCK_UNAVAILABLE = "lock_unavailable";
+
 	private PkceErrorCodes() {
 	}
 

@@ -245,17 +245,18 @@ class LoginEndToEndTests {
 			opened.incrementAndGet();
 			return alice.open(uri);
 		});
-		MutableClock clock = new MutableClock();
-		PkceAuthenticator authenticator = PkceAuthenticator.withClient(client).clock(clock).build();
-		Credentials first = authenticator.login();
-		assertThat(authenticator.credentials()).isSameAs(first);
-		clock.advance(Duration.ofMinutes(10));
+		Credentials login = client.login();
+		Credentials first = new Credentials(login.accessToken(), login.tokenType(),
+				java.time.Instant.now().minusSeconds(1), login.refreshToken(), login.idToken(), login.scopes());
+		io.github.pkce.store.InMemoryCredentialStore store = new io.github.pkce.store.InMemoryCredentialStore();
+		PkceAuthenticator authenticator = PkceAuthenticator.withClient(client).credentialStore(store).build();
+		store.save(authenticator.getStoreKey(), first);
 		int before = server.tokenRequestCount();
-		ExecutorService pool = Executors.newFixedThreadPool(16);
+		ExecutorService pool = Executors.newFixedThreadPool(64);
 		try {
 			List<Future<Credentials>> results = new ArrayList<>();
 			CountDownLatch start = new CountDownLatch(1);
-			for (int i = 0; i < 16; i++) {
+			for (int i = 0; i < 64; i++) {
 				results.add(pool.submit(() -> {
 					start.await();
 					return authenticator.credentials();
@@ -271,6 +272,19 @@ class LoginEndToEndTests {
 		}
 		assertThat(server.tokenRequestCount()).isEqualTo(before + 1);
 		assertThat(opened).hasValue(1);
+	}
+
+	@Test
+	void logoutRevokesTheRefreshTokenAtTheServer() {
+		AuthorizationClient client = client(config().build(), alice());
+		PkceAuthenticator authenticator = PkceAuthenticator.withClient(client).build();
+		Credentials credentials = authenticator.login();
+		LogoutResult result = authenticator.logout();
+		assertThat(result.revoked()).isTrue();
+		assertThat(result.message()).startsWith("Signed out. The refresh token was revoked at " + server.issuer());
+		assertThat(authenticator.currentCredentials()).isNull();
+		assertThatExceptionOfType(PkceException.class).isThrownBy(() -> client.refresh(credentials))
+			.satisfies((ex) -> assertThat(ex.getErrorCode()).isEqualTo("invalid_grant"));
 	}
 
 	@Test

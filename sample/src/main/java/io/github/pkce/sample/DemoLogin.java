@@ -95,8 +95,7 @@ public final class DemoLogin {
 			Credentials refreshed = authenticator.refreshCredentials();
 			this.out.println("Refreshed; new access token valid until " + refreshed.expiresAt()
 					+ (refreshed.accessToken().equals(credentials.accessToken()) ? " (same token)" : " (new token)"));
-			authenticator.logout();
-			this.out.println("Signed out; stored credentials deleted.");
+			this.out.println(authenticator.logout().message());
 			return 0;
 		}
 		catch (PkceException ex) {

@@ -23,7 +23,7 @@ class DemoLoginTests {
 		assertThat(output).contains("Signed in as alice;")
 			.contains("Refreshed; new access token valid until")
 			.contains("(new token)")
-			.contains("Signed out; stored credentials deleted.");
+			.contains("Signed out. The refresh token was revoked at http://127.0.0.1:");
 		assertThat(err.toString(StandardCharsets.UTF_8)).contains("If it does not open, visit this URL:")
 			.contains("code_challenge_method=S256");
 	}

@@ -1,0 +1,155 @@
+package io.github.pkce;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A lock shared by every process of the user on one credential key, so two copies of a
+ * program never refresh (and burn a rotating refresh token) or sign in at the same time.
+ * It is an operating-system file lock on a file in the user's own cache directory: the
+ * system releases it when a process dies, so a killed process never leaves a stale lock
+ * behind.
+ *
+ * @author pkce-spring-boot
+ */
+final class ProcessLock {
+
+	private static final Duration POLL = Duration.ofMillis(25);
+
+	private final Path file;
+
+	ProcessLock(Path directory, String key) {
+		this.file = directory.resolve(sha256(key) + ".lock");
+	}
+
+	static Path defaultDirectory(Map<String, String> environment, String userHome) {
+		String cache = environment.get("XDG_CACHE_HOME");
+		Path base = (cache != null && !cache.isBlank()) ? Path.of(cache) : Path.of(userHome, ".cache");
+		return base.resolve("pkce-spring-boot").resolve("locks");
+	}
+
+	Path getFile() {
+		return this.file;
+	}
+
+	/**
+	 * Takes the lock, waiting at most {@code timeout}.
+	 * @param timeout how long to wait for another process
+	 * @return the held lock, to close
+	 * @throws PkceException when the lock cannot be had in time, or the waiting thread is
+	 * interrupted
+	 */
+	Held acquire(Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		FileChannel channel = open();
+		try {
+			while (true) {
+				FileLock lock = tryLock(channel);
+				if (lock != null) {
+					return new Held(channel, lock);
+				}
+				if (System.nanoTime() - deadline > 0) {
+					throw new PkceException(PkceErrorCodes.LOGIN_TIMEOUT,
+							"Another process of this program has been signing in or refreshing the same account for "
+									+ "more than " + timeout.toSeconds() + " seconds (lock file " + this.file
+									+ "). Finish or close it, then try again.");
+				}
+				Thread.sleep(POLL.toMillis());
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			closeQuietly(channel);
+			throw new PkceException(PkceErrorCodes.LOGIN_CANCELLED,
+					"Interrupted while waiting for another process to finish signing in.");
+		}
+		catch (RuntimeException ex) {
+			closeQuietly(channel);
+			throw ex;
+		}
+	}
+
+	private FileChannel open() {
+		try {
+			Files.createDirectories(this.file.getParent());
+			return FileChannel.open(this.file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+		}
+		catch (IOException ex) {
+			throw new PkceException(PkceErrorCodes.LOCK_UNAVAILABLE, "Cannot create the lock file " + this.file + " ("
+					+ ex.getMessage() + "). Check that the directory is writable, or set another lock directory.", ex);
+		}
+	}
+
+	private static @Nullable FileLock tryLock(FileChannel channel) {
+		try {
+			return channel.tryLock();
+		}
+		catch (OverlappingFileLockException ex) {
+			// another authenticator in this JVM holds it: wait like any other holder
+			return null;
+		}
+		catch (IOException ex) {
+			throw new PkceException(PkceErrorCodes.LOCK_UNAVAILABLE, "Cannot lock the file: " + ex.getMessage(), ex);
+		}
+	}
+
+	private static void closeQuietly(FileChannel channel) {
+		try {
+			channel.close();
+		}
+		catch (IOException ex) {
+			// nothing to do
+		}
+	}
+
+	private static String sha256(String key) {
+		try {
+			byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+			return HexFormat.of().formatHex(digest, 0, 16);
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * A held lock; closing it releases the lock.
+	 */
+	static final class Held implements AutoCloseable {
+
+		private final FileChannel channel;
+
+		private final FileLock lock;
+
+		Held(FileChannel channel, FileLock lock) {
+			this.channel = channel;
+			this.lock = lock;
+		}
+
+		@Override
+		public void close() {
+			try {
+				this.lock.release();
+			}
+			catch (IOException ex) {
+				// closing the channel releases it too
+			}
+			closeQuietly(this.channel);
+		}
+
+	}
+
+}
