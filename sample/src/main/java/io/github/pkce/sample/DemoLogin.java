@@ -102,6 +102,11 @@ public final class DemoLogin {
 			this.err.println("Login failed (" + ex.getErrorCode() + "): " + ex.getMessage());
 			return 1;
 		}
+		catch (IllegalStateException ex) {
+			this.err.println("The demo identity provider could not start on port " + port + " (" + ex.getMessage()
+					+ "). Free the port, or choose another with --port=N (0 picks a free one).");
+			return 2;
+		}
 	}
 
 	private static String subject(Credentials credentials) {
