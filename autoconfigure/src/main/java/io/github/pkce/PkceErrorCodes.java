@@ -54,6 +54,12 @@ public final class PkceErrorCodes {
 	/** No credentials are stored and an interactive login is not allowed. */
 	public static final String NOT_SIGNED_IN = "not_signed_in";
 
+	/**
+	 * The credential store could not be used: the system keyring is missing, locked or
+	 * does not answer, or the credentials file cannot be read or written.
+	 */
+	public static final String CREDENTIAL_STORE = "credential_store_error";
+
 	private PkceErrorCodes() {
 	}
 
