@@ -1,0 +1,307 @@
+package io.github.pkce.store;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+
+import io.github.pkce.Credentials;
+import io.github.pkce.PkceErrorCodes;
+import io.github.pkce.PkceException;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * Tests for {@link FileCredentialStore}, on real files.
+ *
+ * @author pkce-spring-boot
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class FileCredentialStoreTests {
+
+	@TempDir
+	Path temp;
+
+	private Path directory;
+
+	private FileCredentialStore store;
+
+	@BeforeEach
+	void createStore() {
+		this.directory = this.temp.resolve("config/app");
+		this.store = new FileCredentialStore(this.directory);
+	}
+
+	@Test
+	void credentialsSurviveARoundTrip() {
+		this.store.save("key", TestCredentials.first());
+		assertThat(this.store.load("key")).isEqualTo(TestCredentials.first());
+		assertThat(new FileCredentialStore(this.directory).load("key")).isEqualTo(TestCredentials.first());
+	}
+
+	@Test
+	void missingCredentialsReadAsNothingWithoutCreatingTheDirectory() {
+		assertThat(this.store.load("key")).isNull();
+		this.store.delete("key");
+		assertThat(this.directory).doesNotExist();
+	}
+
+	@Test
+	void saveReplacesTheCredentials() {
+		this.store.save("key", TestCredentials.first());
+		this.store.save("key", TestCredentials.second());
+		assertThat(this.store.load("key")).isEqualTo(TestCredentials.second());
+	}
+
+	@Test
+	void deleteRemovesTheFile() {
+		this.store.save("key", TestCredentials.first());
+		this.store.delete("key");
+		assertThat(this.store.load("key")).isNull();
+		assertThat(this.store.getFile("key")).doesNotExist();
+	}
+
+	@Test
+	void keysAreKeptApart() {
+		this.store.save("one", TestCredentials.first());
+		this.store.save("https://idp.example.com|cli", TestCredentials.second());
+		this.store.delete("one");
+		assertThat(this.store.load("one")).isNull();
+		assertThat(this.store.load("https://idp.example.com|cli")).isEqualTo(TestCredentials.second());
+	}
+
+	@Test
+	void plainKeyNamesItsFile() {
+		assertThat(this.store.getFile("idp.example.com-cli-0123456789abcdef"))
+			.isEqualTo(this.directory.resolve("credentials-idp.example.com-cli-0123456789abcdef.json"));
+	}
+
+	@Test
+	void otherKeysAreMadeSafeAndUnique() {
+		assertThat(FileCredentialStore.fileName("https://idp.example.com|cli"))
+			.matches("credentials-https_idp.example.com_cli\\+[0-9a-f]{16}\\.json");
+		assertThat(FileCredentialStore.fileName("Key")).isNotEqualTo(FileCredentialStore.fileName("key"))
+			.matches("credentials-key\\+[0-9a-f]{16}\\.json");
+		assertThat(FileCredentialStore.fileName("../../etc/passwd")).doesNotContain("/").startsWith("credentials-");
+		assertThat(FileCredentialStore.fileName("k".repeat(500))).hasSizeLessThan(100);
+		assertThat(FileCredentialStore.fileName("a/b")).isNotEqualTo(FileCredentialStore.fileName("a\\b"));
+	}
+
+	@Test
+	@DisabledOnOs(OS.WINDOWS)
+	void directoryAndFileAreOwnerOnly() throws Exception {
+		this.store.save("key", TestCredentials.first());
+		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(this.directory))).isEqualTo("rwx------");
+		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(this.store.getFile("key"))))
+			.isEqualTo("rw-------");
+		assertThat(PosixFilePermissions.toString(Files
+			.getPosixFilePermissions(this.directory.resolve(this.store.getFile("key").getFileName() + ".lock"))))
+			.isEqualTo("rw-------");
+		this.store.save("key", TestCredentials.second());
+		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(this.store.getFile("key"))))
+			.isEqualTo("rw-------");
+	}
+
+	@Test
+	@DisabledOnOs(OS.WINDOWS)
+	void existingFileReadableByOthersIsReportedAndMadeOwnerOnly(CapturedOutput output) throws Exception {
+		this.store.save("key", TestCredentials.first());
+		Path file = this.store.getFile("key");
+		Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+		assertThat(this.store.load("key")).isEqualTo(TestCredentials.first());
+		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+		assertThat(output).containsOnlyOnce("The credentials file " + file
+				+ " was accessible to other users (rw-r--r--); it is now owner-only (rw-------).");
+		assertThat(this.store.load("key")).isEqualTo(TestCredentials.first());
+		assertThat(output).containsOnlyOnce("was accessible to other users");
+	}
+
+	@Test
+	void corruptFileIsReportedOnceAndReadsAsNothing(CapturedOutput output) throws Exception {
+		this.store.save("key", TestCredentials.first());
+		Path file = this.store.getFile("key");
+		Files.writeString(file, "{\"version\":1,\"tokenType\":\"Bearer\",\"accessToken\":\"SECRET-trunc");
+		assertThat(this.store.load("key")).isNull();
+		assertThat(this.store.load("key")).isNull();
+		assertThat(output).containsOnlyOnce("Ignoring the credentials file " + file
+				+ ": it is not valid JSON (truncated or damaged). Sign in again to replace it.");
+		assertThat(output).doesNotContain(TestCredentials.SECRET_MARK);
+		this.store.save("key", TestCredentials.second());
+		assertThat(this.store.load("key")).isEqualTo(TestCredentials.second());
+	}
+
+	@Test
+	void emptyOrOversizedFileReadsAsNothing(CapturedOutput output) throws Exception {
+		this.store.save("key", TestCredentials.first());
+		Path file = this.store.getFile("key");
+		Files.write(file, new byte[0]);
+		assertThat(this.store.load("key")).isNull();
+		Files.write(file, new byte[CredentialsCodec.MAX_SIZE * 4]);
+		assertThat(this.store.load("key")).isNull();
+		assertThat(output).contains(file + ": it is empty").contains(file + ": it is larger than 64 KiB");
+	}
+
+	@Test
+	void fileOfALaterReleaseReadsAsNothing(CapturedOutput output) throws Exception {
+		Files.createDirectories(this.directory);
+		Files.writeString(this.store.getFile("key"), "{\"version\":2,\"secrets\":{}}");
+		assertThat(this.store.load("key")).isNull();
+		assertThat(output).contains("its format version 2 is not supported");
+	}
+
+	@Test
+	void failedSaveKeepsTheCredentialsStoredBefore() throws Exception {
+		this.store.save("key", TestCredentials.first());
+		Path file = this.store.getFile("key");
+		// the lock file cannot be opened when a directory has its name
+		Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
+		Files.delete(lockFile);
+		Files.createDirectory(lockFile);
+		assertThatExceptionOfType(PkceException.class)
+			.isThrownBy(() -> this.store.save("key", TestCredentials.second()))
+			.satisfies((ex) -> assertThat(ex.getErrorCode()).isEqualTo(PkceErrorCodes.CREDENTIAL_STORE))
+			.withMessageContaining("Could not save the credentials file " + file)
+			.withMessageContaining("The credentials stored before are kept")
+			.withMessageNotContaining(TestCredentials.SECRET_MARK);
+		assertThat(this.store.load("key")).isEqualTo(TestCredentials.first());
+	}
+
+	@Test
+	void temporaryFilesLeftByAKilledWriterAreDeletedAtTheNextSave() throws Exception {
+		this.store.save("key", TestCredentials.first());
+		String name = this.store.getFile("key").getFileName().toString();
+		Path stale = Files.writeString(this.directory.resolve(name + ".123456789.tmp"), "{\"half");
+		Path unrelated = Files.writeString(this.directory.resolve(name + ".other.tmp"), "x");
+		this.store.save("key", TestCredentials.second());
+		assertThat(stale).doesNotExist();
+		assertThat(unrelated).exists();
+		try (Stream<Path> files = Files.list(this.directory)) {
+			assertThat(files.map((path) -> path.getFileName().toString())).containsExactlyInAnyOrder(name,
+					name + ".lock", name + ".other.tmp");
+		}
+	}
+
+	@Test
+	void concurrentWritersNeverCorruptTheFile(CapturedOutput output) throws Exception {
+		List<Credentials> sets = List.of(TestCredentials.first(), TestCredentials.second(),
+				TestCredentials.withIdToken(4000, 'a'));
+		ExecutorService executor = Executors.newFixedThreadPool(8);
+		AtomicBoolean writing = new AtomicBoolean(true);
+		try {
+			List<Future<?>> writers = new ArrayList<>();
+			for (int thread = 0; thread < 6; thread++) {
+				int offset = thread;
+				// each writer uses its own store, as several programs would
+				FileCredentialStore store = new FileCredentialStore(this.directory);
+				writers.add(executor.submit(() -> {
+					for (int i = 0; i < 40; i++) {
+						store.save("shared", sets.get((i + offset) % sets.size()));
+						store.save("own-" + offset, sets.get(i % sets.size()));
+					}
+					return null;
+				}));
+			}
+			List<Future<Integer>> readers = new ArrayList<>();
+			for (int thread = 0; thread < 2; thread++) {
+				FileCredentialStore store = new FileCredentialStore(this.directory);
+				readers.add(executor.submit(() -> {
+					int reads = 0;
+					while (writing.get()) {
+						Credentials credentials = store.load("shared");
+						if (credentials != null) {
+							assertThat(credentials).isIn(sets);
+							reads++;
+						}
+					}
+					return reads;
+				}));
+			}
+			for (Future<?> writer : writers) {
+				writer.get(60, TimeUnit.SECONDS);
+			}
+			writing.set(false);
+			for (Future<Integer> reader : readers) {
+				reader.get(60, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			writing.set(false);
+			executor.shutdownNow();
+		}
+		assertThat(this.store.load("shared")).isIn(sets);
+		for (int thread = 0; thread < 6; thread++) {
+			assertThat(this.store.load("own-" + thread)).isEqualTo(sets.get(39 % sets.size()));
+		}
+		assertThat(output).doesNotContain("Ignoring the credentials file");
+		try (Stream<Path> files = Files.list(this.directory)) {
+			assertThat(files.map((path) -> path.getFileName().toString())).noneMatch((name) -> name.endsWith(".tmp"));
+		}
+	}
+
+	@Test
+	void fileHoldsTheVersionedJsonForm() throws Exception {
+		this.store.save("key", TestCredentials.second());
+		assertThat(Files.readString(this.store.getFile("key"), StandardCharsets.UTF_8))
+			.isEqualTo(CredentialsCodec.encode(TestCredentials.second()))
+			.startsWith("{\"version\":1,");
+	}
+
+	@Test
+	void defaultDirectoryFollowsXdgConfigHome() {
+		assertThat(
+				FileCredentialStore.defaultDirectory("app", Map.of("XDG_CONFIG_HOME", "/xdg")::get, "/home/u", false))
+			.isEqualTo(Path.of("/xdg", "app"));
+	}
+
+	@Test
+	void defaultDirectoryIgnoresARelativeXdgConfigHome() {
+		assertThat(FileCredentialStore.defaultDirectory("app", Map.of("XDG_CONFIG_HOME", "xdg")::get, "/home/u", false))
+			.isEqualTo(Path.of("/home/u", ".config", "app"));
+	}
+
+	@Test
+	void defaultDirectoryIsUnderDotConfig() {
+		assertThat(FileCredentialStore.defaultDirectory("app", Map.<String, String>of()::get, "/home/u", false))
+			.isEqualTo(Path.of("/home/u", ".config", "app"));
+	}
+
+	@Test
+	void defaultDirectoryOnWindowsIsUnderAppData() {
+		assertThat(FileCredentialStore.defaultDirectory("app", Map.of("APPDATA", "/appdata")::get, "/home/u", true))
+			.isEqualTo(Path.of("/appdata", "app"));
+	}
+
+	@Test
+	void applicationNameMustBeOneFileName() {
+		for (String name : List.of("..", "a/b", "a\\b", " a", "")) {
+			assertThatIllegalArgumentException().isThrownBy(
+					() -> FileCredentialStore.defaultDirectory(name, Map.<String, String>of()::get, "/h", false));
+		}
+	}
+
+	@Test
+	void toStringNamesTheDirectory() {
+		assertThat(this.store).hasToString("FileCredentialStore[" + this.directory + "]");
+	}
+
+}

@@ -1,0 +1,47 @@
+package io.github.pkce.store;
+
+import java.time.Instant;
+import java.util.Set;
+
+import io.github.pkce.Credentials;
+
+/**
+ * Credentials for the store tests. The tokens are recognisable so that a test can check
+ * that they never appear in a log line.
+ *
+ * @author pkce-spring-boot
+ */
+final class TestCredentials {
+
+	static final String SECRET_MARK = "SECRET";
+
+	private TestCredentials() {
+	}
+
+	static Credentials first() {
+		return new Credentials("SECRET-access-1", "Bearer", Instant.parse("2030-01-02T03:04:05.123456789Z"),
+				"SECRET-refresh-1", "SECRET-id-1", Set.of("openid", "profile"));
+	}
+
+	static Credentials second() {
+		return new Credentials("SECRET-access-2", "Bearer", Instant.parse("2031-06-07T08:09:10Z"), "SECRET-refresh-2",
+				null, Set.of("api"));
+	}
+
+	static Credentials minimal() {
+		return new Credentials("SECRET-access-3", "DPoP", null, null, null, Set.of());
+	}
+
+	/**
+	 * Credentials with an ID token of the given length, larger than one keyring entry.
+	 */
+	static Credentials withIdToken(int length, char filler) {
+		StringBuilder idToken = new StringBuilder("SECRET-id-");
+		while (idToken.length() < length) {
+			idToken.append(filler);
+		}
+		return new Credentials("SECRET-access-big-" + filler, "Bearer", Instant.parse("2032-01-01T00:00:00Z"),
+				"SECRET-refresh-big-" + filler, idToken.toString(), Set.of("openid"));
+	}
+
+}
