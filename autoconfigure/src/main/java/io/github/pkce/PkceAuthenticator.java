@@ -7,6 +7,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 
+import io.github.pkce.store.CachingCredentialStore;
+import io.github.pkce.store.CredentialKeys;
 import io.github.pkce.store.CredentialStore;
 import io.github.pkce.store.InMemoryCredentialStore;
 import org.jspecify.annotations.Nullable;
@@ -148,7 +150,7 @@ public final class PkceAuthenticator {
 	public Credentials refreshCredentials() {
 		return run(Kind.REFRESH, () -> {
 			try (ProcessLock.Held lock = lockProcesses()) {
-				return refreshOrLogin(loadCurrent());
+				return refreshOrLogin(reloadCurrent());
 			}
 		});
 	}
@@ -166,7 +168,7 @@ public final class PkceAuthenticator {
 		return run(Kind.REFRESH, () -> {
 			try (ProcessLock.Held lock = lockProcesses()) {
 				// another thread, or another process, may have replaced the token already
-				Credentials current = loadCurrent();
+				Credentials current = reloadCurrent();
 				if (current == null) {
 					current = this.cached;
 				}
@@ -216,7 +218,7 @@ public final class PkceAuthenticator {
 		if (current != null && isValid(current)) {
 			return current;
 		}
-		Credentials stored = loadCurrent();
+		Credentials stored = reloadCurrent();
 		if (stored != null && isValid(stored)) {
 			this.cached = stored;
 			return stored;
@@ -232,6 +234,14 @@ public final class PkceAuthenticator {
 			catch (PkceException ex) {
 				if (!"invalid_grant".equals(ex.getErrorCode())) {
 					throw ex;
+				}
+				Credentials latest = reloadCurrent();
+				if (latest != null && latest.refreshToken() != null
+						&& !latest.refreshToken().equals(current.refreshToken())) {
+					// another process rotated the refresh token meanwhile: never
+					// overwrite its newer tokens
+					this.cached = latest;
+					return isValid(latest) ? latest : refreshOrLogin(latest);
 				}
 				// the refresh token is dead: drop it but keep the rest until a login
 				// replaces it
@@ -267,6 +277,17 @@ public final class PkceAuthenticator {
 
 	private @Nullable Credentials loadCurrent() {
 		return this.store.load(this.storeKey);
+	}
+
+	/**
+	 * Reads the store again, past any cache: another process may have refreshed (and
+	 * rotated the refresh token) while this one waited for the lock.
+	 */
+	private @Nullable Credentials reloadCurrent() {
+		if (this.store instanceof CachingCredentialStore caching) {
+			return caching.reload(this.storeKey);
+		}
+		return loadCurrent();
 	}
 
 	private boolean isValid(Credentials credentials) {
@@ -348,7 +369,7 @@ public final class PkceAuthenticator {
 		ProviderMetadata metadata = config.getProviderMetadata();
 		String server = (config.getIssuerUri() != null) ? config.getIssuerUri().toString()
 				: (metadata.getIssuer() != null) ? metadata.getIssuer() : metadata.getTokenEndpoint().toString();
-		return Objects.requireNonNull(server) + "|" + config.getClientId();
+		return CredentialKeys.of(Objects.requireNonNull(server), config.getClientId(), null);
 	}
 
 	/**

@@ -60,18 +60,10 @@ public final class PkceErrorCodes {
 	 */
 	public static final String LOCK_UNAVAILABLE = "lock_unavailable";
 
-	*
-	The credential
-	store could
-	not be used:
-	the system
-	keyring is missing,
-	locked or*
-	does not answer,
-	or the
-	credentials file
-	cannot be
-	read or written.*/
+	/**
+	 * The credential store could not be used: the system keyring is missing, locked or
+	 * does not answer, or the credentials file cannot be read or written.
+	 */
 	public static final String CREDENTIAL_STORE = "credential_store_error";
 
 	private PkceErrorCodes() {
