@@ -69,6 +69,7 @@ public final class PkceAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
 	PkceAuthenticatorFactory pkceAuthenticatorFactory(PkceProperties properties, ClientConfigStore configs,
 			CredentialStore store, BrowserLauncher browserLauncher, EndpointMetadata pages,
 			ObjectProvider<RestClient.Builder> restClientBuilder, ObjectProvider<SslBundles> sslBundles) {

@@ -416,6 +416,17 @@ class PkceAutoConfigurationTests {
 	}
 
 	@Test
+	void definedSslBundleIsUsed() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
+			.withPropertyValues(MINIMAL)
+			.withPropertyValues("auth.pkce.http.ssl-bundle=corporate",
+					"spring.ssl.bundle.jks.corporate.truststore.location=file:" + System.getProperty("java.home")
+							+ "/lib/security/cacerts",
+					"spring.ssl.bundle.jks.corporate.truststore.password=changeit")
+			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(PkceAuthenticator.class));
+	}
+
+	@Test
 	void withoutSpringShellThereAreNoCommands() {
 		this.contextRunner
 			.withConfiguration(AutoConfigurations.of(io.github.pkce.shell.PkceShellAutoConfiguration.class))
