@@ -1,0 +1,338 @@
+package io.github.pkce.autoconfigure;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.core.io.Resource;
+
+/**
+ * Configuration of browser login with PKCE, under {@code auth.pkce}. The settings of one
+ * registration written directly under {@code auth.pkce} form the registration named
+ * {@code default}; more are written under {@code auth.pkce.registrations.<name>}. The
+ * browser, the pages, the credential store, HTTP and the shell are shared by all
+ * registrations.
+ *
+ * @author pkce-spring-boot
+ */
+@ConfigurationProperties("auth.pkce")
+public class PkceProperties extends PkceRegistrationProperties {
+
+	/**
+	 * Whether browser login is auto-configured.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Further registrations by name, each with the settings of the default one, for a
+	 * program that talks to more than one service.
+	 */
+	private Map<String, PkceRegistrationProperties> registrations = new LinkedHashMap<>();
+
+	/**
+	 * Login settings.
+	 */
+	private final Login login = new Login();
+
+	/**
+	 * Credential store settings.
+	 */
+	private final Store store = new Store();
+
+	/**
+	 * HTTP settings of the calls to the authorization server.
+	 */
+	private final Http http = new Http();
+
+	/**
+	 * Spring Shell settings.
+	 */
+	private final Shell shell = new Shell();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public Map<String, PkceRegistrationProperties> getRegistrations() {
+		return this.registrations;
+	}
+
+	public void setRegistrations(Map<String, PkceRegistrationProperties> registrations) {
+		this.registrations = registrations;
+	}
+
+	@Override
+	public Login getLogin() {
+		return this.login;
+	}
+
+	public Store getStore() {
+		return this.store;
+	}
+
+	public Http getHttp() {
+		return this.http;
+	}
+
+	public Shell getShell() {
+		return this.shell;
+	}
+
+	/**
+	 * Login settings: those of a registration plus the browser and the pages, which all
+	 * registrations share.
+	 */
+	public static class Login extends PkceRegistrationProperties.Login {
+
+		/**
+		 * How the browser is opened at login.
+		 */
+		private Browser browser = Browser.AUTO;
+
+		/**
+		 * Command that opens the browser when browser is 'command', such as
+		 * firefox,--new-window; the URL is added as its last argument.
+		 */
+		private List<String> browserCommand = new ArrayList<>();
+
+		/**
+		 * HTML page shown in the browser after a successful sign-in.
+		 */
+		private @Nullable Resource successPage;
+
+		/**
+		 * HTML page shown in the browser after a failed sign-in, where {error} and
+		 * {error_description} are replaced.
+		 */
+		private @Nullable Resource failurePage;
+
+		public Browser getBrowser() {
+			return this.browser;
+		}
+
+		public void setBrowser(Browser browser) {
+			this.browser = browser;
+		}
+
+		public List<String> getBrowserCommand() {
+			return this.browserCommand;
+		}
+
+		public void setBrowserCommand(List<String> browserCommand) {
+			this.browserCommand = browserCommand;
+		}
+
+		public @Nullable Resource getSuccessPage() {
+			return this.successPage;
+		}
+
+		public void setSuccessPage(@Nullable Resource successPage) {
+			this.successPage = successPage;
+		}
+
+		public @Nullable Resource getFailurePage() {
+			return this.failurePage;
+		}
+
+		public void setFailurePage(@Nullable Resource failurePage) {
+			this.failurePage = failurePage;
+		}
+
+	}
+
+	/**
+	 * How the browser is opened at login. The sign-in URL is always printed too.
+	 */
+	public enum Browser {
+
+		/**
+		 * The system browser.
+		 */
+		AUTO,
+
+		/**
+		 * The system browser: the BROWSER environment variable, then the platform's
+		 * opener.
+		 */
+		SYSTEM,
+
+		/**
+		 * The configured browser command.
+		 */
+		COMMAND,
+
+		/**
+		 * No browser: the user opens the printed URL.
+		 */
+		NONE
+
+	}
+
+	/**
+	 * Credential store settings.
+	 */
+	public static class Store {
+
+		/**
+		 * Where credentials are kept between runs.
+		 */
+		private StoreType type = StoreType.AUTO;
+
+		/**
+		 * File of the file store; by default a file in the user's configuration
+		 * directory.
+		 */
+		private @Nullable Path file;
+
+		/**
+		 * Longest time one keyring call may take before the keyring is given up on.
+		 */
+		private Duration keyringTimeout = Duration.ofSeconds(3);
+
+		public StoreType getType() {
+			return this.type;
+		}
+
+		public void setType(StoreType type) {
+			this.type = type;
+		}
+
+		public @Nullable Path getFile() {
+			return this.file;
+		}
+
+		public void setFile(@Nullable Path file) {
+			this.file = file;
+		}
+
+		public Duration getKeyringTimeout() {
+			return this.keyringTimeout;
+		}
+
+		public void setKeyringTimeout(Duration keyringTimeout) {
+			this.keyringTimeout = keyringTimeout;
+		}
+
+	}
+
+	/**
+	 * Where credentials are kept between runs.
+	 */
+	public enum StoreType {
+
+		/**
+		 * The operating system's keyring when it works, else the file.
+		 */
+		AUTO,
+
+		/**
+		 * The operating system's keyring.
+		 */
+		KEYRING,
+
+		/**
+		 * A file readable by its owner only.
+		 */
+		FILE,
+
+		/**
+		 * Memory only: the user signs in again in every run.
+		 */
+		MEMORY
+
+	}
+
+	/**
+	 * HTTP settings of the calls to the authorization server (discovery, token, JWK set).
+	 */
+	public static class Http {
+
+		/**
+		 * Name of the SSL bundle (spring.ssl.bundle.*) that trusts the authorization
+		 * server, for a private certificate authority.
+		 */
+		private @Nullable String sslBundle;
+
+		/**
+		 * Connect timeout of the calls to the authorization server.
+		 */
+		private Duration connectTimeout = Duration.ofSeconds(10);
+
+		/**
+		 * Read timeout of the calls to the authorization server.
+		 */
+		private Duration readTimeout = Duration.ofSeconds(30);
+
+		/**
+		 * Whether TLS certificates and host names of the authorization server go
+		 * unchecked, for development against a server with a self-signed certificate
+		 * only: never in production.
+		 */
+		private boolean insecureSkipTlsVerify;
+
+		public @Nullable String getSslBundle() {
+			return this.sslBundle;
+		}
+
+		public void setSslBundle(@Nullable String sslBundle) {
+			this.sslBundle = sslBundle;
+		}
+
+		public Duration getConnectTimeout() {
+			return this.connectTimeout;
+		}
+
+		public void setConnectTimeout(Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+		}
+
+		public Duration getReadTimeout() {
+			return this.readTimeout;
+		}
+
+		public void setReadTimeout(Duration readTimeout) {
+			this.readTimeout = readTimeout;
+		}
+
+		public boolean isInsecureSkipTlsVerify() {
+			return this.insecureSkipTlsVerify;
+		}
+
+		public void setInsecureSkipTlsVerify(boolean insecureSkipTlsVerify) {
+			this.insecureSkipTlsVerify = insecureSkipTlsVerify;
+		}
+
+	}
+
+	/**
+	 * Spring Shell settings.
+	 */
+	public static class Shell {
+
+		/**
+		 * Whether the auth login, logout, status and token commands are registered when
+		 * Spring Shell is on the class path.
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+	}
+
+}

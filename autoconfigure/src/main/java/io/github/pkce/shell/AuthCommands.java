@@ -1,0 +1,237 @@
+package io.github.pkce.shell;
+
+import java.io.PrintWriter;
+import java.net.URI;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
+import io.github.pkce.ClientConfigStore;
+import io.github.pkce.Credentials;
+import io.github.pkce.PkceAuthenticator;
+import io.github.pkce.PkceAuthenticators;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.shell.core.command.CommandContext;
+import org.springframework.shell.core.command.annotation.Command;
+import org.springframework.shell.core.command.annotation.Option;
+import org.springframework.util.StringUtils;
+
+/**
+ * The {@code auth login}, {@code auth logout}, {@code auth status} and {@code auth token}
+ * commands. Each takes {@code --registration NAME} to act on a named registration instead
+ * of the default one. Output goes to the command's output writer (standard output when
+ * the shell is not interactive); the sign-in URL and errors go to standard error, so
+ * {@code auth token} can be piped.
+ * <p>
+ * A failing command ends with a non-zero exit status through {@link AuthCommandFailures}.
+ *
+ * @author pkce-spring-boot
+ */
+public final class AuthCommands {
+
+	static final String GROUP = "Authentication";
+
+	static final String FAILURES = "pkceAuthCommandFailures";
+
+	private final PkceAuthenticators authenticators;
+
+	private final Map<String, URI> endpoints;
+
+	private final @Nullable String storeDescription;
+
+	private final Clock clock;
+
+	AuthCommands(PkceAuthenticators authenticators, Map<String, URI> endpoints, @Nullable String storeDescription,
+			Clock clock) {
+		this.authenticators = authenticators;
+		this.endpoints = Map.copyOf(endpoints);
+		this.storeDescription = storeDescription;
+		this.clock = clock;
+	}
+
+	/**
+	 * Signs the user in with the browser, replacing any stored credentials.
+	 * @param registration the registration name
+	 * @param context the command context
+	 */
+	@Command(name = { "auth", "login" }, group = GROUP, exitStatusExceptionMapper = FAILURES,
+			description = "Sign in with the browser and store the tokens")
+	public void login(@Option(longName = "registration", shortName = 'r', defaultValue = "default",
+			description = "Registration to sign in to") String registration, CommandContext context) {
+		Credentials credentials = authenticator(registration).login();
+		PrintWriter out = context.outputWriter();
+		Identity identity = Identity.of(credentials.idToken());
+		out.println("Signed in" + ((identity != null) ? " as " + identity.name() : "") + "."
+				+ ((credentials.expiresAt() != null)
+						? " The access token is valid until " + describeInstant(credentials.expiresAt()) + "." : ""));
+		out.flush();
+	}
+
+	/**
+	 * Signs the user out: forgets and deletes the stored credentials.
+	 * @param registration the registration name
+	 * @param context the command context
+	 */
+	@Command(name = { "auth", "logout" }, group = GROUP, exitStatusExceptionMapper = FAILURES,
+			description = "Sign out and delete the stored tokens")
+	public void logout(@Option(longName = "registration", shortName = 'r', defaultValue = "default",
+			description = "Registration to sign out of") String registration, CommandContext context) {
+		PkceAuthenticator authenticator = authenticator(registration);
+		boolean signedIn = authenticator.currentCredentials() != null;
+		authenticator.logout();
+		PrintWriter out = context.outputWriter();
+		out.println(signedIn ? "Signed out: the stored tokens were deleted." : "Not signed in: nothing to delete.");
+		out.flush();
+	}
+
+	/**
+	 * Shows whether the user is signed in, as whom and until when, without any network
+	 * call.
+	 * @param registration the registration name
+	 * @param context the command context
+	 */
+	@Command(name = { "auth", "status" }, group = GROUP, exitStatusExceptionMapper = FAILURES,
+			description = "Show who is signed in, until when, and where the tokens are kept")
+	public void status(@Option(longName = "registration", shortName = 'r', defaultValue = "default",
+			description = "Registration to show") String registration, CommandContext context) {
+		PkceAuthenticator authenticator = authenticator(registration);
+		Credentials credentials = authenticator.currentCredentials();
+		List<String> lines = new ArrayList<>();
+		lines.add("Registration: " + registration);
+		if (credentials == null) {
+			lines.add("Not signed in. Run 'auth login" + option(registration) + "' to sign in.");
+		}
+		else {
+			Identity identity = Identity.of(credentials.idToken());
+			lines.add((identity != null) ? "Signed in as " + identity.describe()
+					: "Signed in (no ID token: request the openid scope to see who)");
+			lines.add("Access token: " + describeExpiry(credentials, registration));
+			lines.add("Refresh token: " + (credentials.isRefreshable() ? "present" : "none"));
+			if (!credentials.scopes().isEmpty()) {
+				lines.add("Scopes: " + String.join(" ", new TreeSet<>(credentials.scopes())));
+			}
+		}
+		URI endpoint = this.endpoints.get(registration);
+		lines.add("Endpoint: " + ((endpoint != null) ? endpoint : "none configured"));
+		lines.add("Store: " + ((this.storeDescription != null) ? this.storeDescription + ", " : "") + "key "
+				+ authenticator.getStoreKey());
+		PrintWriter out = context.outputWriter();
+		lines.forEach(out::println);
+		out.flush();
+	}
+
+	/**
+	 * Prints the access token alone, refreshing it first when it has expired (and signing
+	 * in when allowed), for use in scripts such as
+	 * {@code curl -H "Authorization: Bearer $(mycli auth token)"}.
+	 * @param registration the registration name
+	 * @param context the command context
+	 */
+	@Command(name = { "auth", "token" }, group = GROUP, exitStatusExceptionMapper = FAILURES,
+			description = "Print a valid access token, refreshing it first if needed")
+	public void token(@Option(longName = "registration", shortName = 'r', defaultValue = "default",
+			description = "Registration whose token to print") String registration, CommandContext context) {
+		String token = authenticator(registration).accessToken();
+		PrintWriter out = context.outputWriter();
+		out.println(token);
+		out.flush();
+	}
+
+	private PkceAuthenticator authenticator(@Nullable String registration) {
+		return this.authenticators
+			.get(StringUtils.hasText(registration) ? registration.trim() : ClientConfigStore.DEFAULT_REGISTRATION);
+	}
+
+	private String describeExpiry(Credentials credentials, String registration) {
+		Instant expiresAt = credentials.expiresAt();
+		if (expiresAt == null) {
+			return "present, with no expiry given by the server";
+		}
+		if (expiresAt.isAfter(this.clock.instant())) {
+			return "valid until " + describeInstant(expiresAt);
+		}
+		return "expired at " + describeInstant(expiresAt) + "; " + (credentials.isRefreshable()
+				? "it is refreshed at the next use" : "run 'auth login" + option(registration) + "' to sign in again");
+	}
+
+	private String describeInstant(Instant instant) {
+		Instant now = this.clock.instant();
+		Duration distance = Duration.between(now, instant).abs();
+		String relative = humanize(distance);
+		return instant.truncatedTo(ChronoUnit.SECONDS) + " ("
+				+ (instant.isAfter(now) ? "in " + relative : relative + " ago") + ")";
+	}
+
+	static String humanize(Duration duration) {
+		long seconds = duration.toSeconds();
+		if (seconds < 60) {
+			return plural(seconds, "second");
+		}
+		if (seconds < 3600) {
+			return plural(duration.toMinutes(), "minute");
+		}
+		if (seconds < 86400) {
+			return plural(duration.toHours(), "hour");
+		}
+		return plural(duration.toDays(), "day");
+	}
+
+	private static String plural(long count, String unit) {
+		return count + " " + unit + ((count == 1) ? "" : "s");
+	}
+
+	private static String option(String registration) {
+		return ClientConfigStore.DEFAULT_REGISTRATION.equals(registration) ? "" : " --registration " + registration;
+	}
+
+	/**
+	 * Who the ID token is about, read without validation: it was validated when it was
+	 * received.
+	 */
+	record Identity(String subject, @Nullable String username, @Nullable String email) {
+
+		static @Nullable Identity of(@Nullable String idToken) {
+			if (idToken == null) {
+				return null;
+			}
+			try {
+				JWTClaimsSet claims = JWTParser.parse(idToken).getJWTClaimsSet();
+				if (claims.getSubject() == null) {
+					return null;
+				}
+				return new Identity(claims.getSubject(), claims.getStringClaim("preferred_username"),
+						claims.getStringClaim("email"));
+			}
+			catch (ParseException ex) {
+				return null;
+			}
+		}
+
+		String name() {
+			return (this.username != null) ? this.username : (this.email != null) ? this.email : this.subject;
+		}
+
+		String describe() {
+			List<String> details = new ArrayList<>();
+			if (this.email != null && !Objects.equals(this.email, name())) {
+				details.add(this.email);
+			}
+			if (!this.subject.equals(name())) {
+				details.add("subject " + this.subject);
+			}
+			return name() + (details.isEmpty() ? "" : " (" + String.join(", ", details) + ")");
+		}
+
+	}
+
+}

@@ -1,0 +1,135 @@
+package io.github.pkce.shell;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Set;
+
+import io.github.pkce.Credentials;
+import io.github.pkce.PkceAuthenticators;
+import io.github.pkce.store.CredentialStore;
+import io.github.pkce.store.InMemoryCredentialStore;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.shell.core.command.Command;
+import org.springframework.shell.core.command.CommandRegistry;
+import org.springframework.shell.test.ShellScreen;
+import org.springframework.shell.test.ShellTestClient;
+import org.springframework.shell.test.autoconfigure.ShellTest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@SpringBootTest(classes = ShellTestApplication.class,
+		properties = { "spring.shell.interactive.enabled=false", "auth.pkce.client-id=cli",
+				"auth.pkce.issuer-uri=https://login.example.com", "auth.pkce.endpoint=https://api.example.com",
+				"auth.pkce.login.on-demand=false", "auth.pkce.registrations.work.client-id=work",
+				"auth.pkce.registrations.work.issuer-uri=https://work.example.com" })
+@ShellTest
+class AuthCommandsTests {
+
+	private static final String DEFAULT_KEY = "https://login.example.com|cli|https://api.example.com";
+
+	private final ShellTestClient client;
+
+	private final CredentialStore store;
+
+	private final PkceAuthenticators authenticators;
+
+	private final CommandRegistry registry;
+
+	AuthCommandsTests(@Autowired ShellTestClient client, @Autowired CredentialStore store,
+			@Autowired PkceAuthenticators authenticators, @Autowired CommandRegistry registry) {
+		this.client = client;
+		this.store = store;
+		this.authenticators = authenticators;
+		this.registry = registry;
+	}
+
+	@BeforeEach
+	void signOut() {
+		this.authenticators.names().forEach((name) -> this.authenticators.get(name).logout());
+	}
+
+	@Test
+	void theStarterRegistersTheFourCommands() {
+		assertThat(this.registry.getCommands()).extracting(Command::getName)
+			.contains("auth login", "auth logout", "auth status", "auth token");
+		assertThat(this.registry.getCommandByName("auth token").getGroup()).isEqualTo("Authentication");
+	}
+
+	@Test
+	void statusWhenSignedOut() throws Exception {
+		assertThat(lines("auth status")).containsExactly("Registration: default",
+				"Not signed in. Run 'auth login' to sign in.", "Endpoint: https://api.example.com",
+				"Store: InMemoryCredentialStore, key " + DEFAULT_KEY);
+	}
+
+	@Test
+	void statusWhenSignedIn() throws Exception {
+		Instant expiresAt = Instant.now().plus(2, ChronoUnit.HOURS).plusSeconds(30);
+		String idToken = IdTokens
+			.withClaims("{\"sub\":\"248289761001\",\"preferred_username\":\"alice\",\"email\":\"alice@example.com\"}");
+		this.store.save(DEFAULT_KEY,
+				new Credentials("at-123", "Bearer", expiresAt, "rt-1", idToken, Set.of("openid", "profile")));
+		assertThat(lines("auth status")).containsExactly("Registration: default",
+				"Signed in as alice (alice@example.com, subject 248289761001)",
+				"Access token: valid until " + expiresAt.truncatedTo(ChronoUnit.SECONDS) + " (in 2 hours)",
+				"Refresh token: present", "Scopes: openid profile", "Endpoint: https://api.example.com",
+				"Store: InMemoryCredentialStore, key " + DEFAULT_KEY);
+	}
+
+	@Test
+	void statusOfExpiredCredentialsWithoutIdToken() throws Exception {
+		Instant expiredAt = Instant.now().minus(10, ChronoUnit.MINUTES).minusSeconds(5);
+		this.store.save(DEFAULT_KEY, new Credentials("at-123", "Bearer", expiredAt, null, null, Set.of()));
+		assertThat(lines("auth status")).contains("Signed in (no ID token: request the openid scope to see who)",
+				"Access token: expired at " + expiredAt.truncatedTo(ChronoUnit.SECONDS)
+						+ " (10 minutes ago); run 'auth login' to sign in again",
+				"Refresh token: none");
+	}
+
+	@Test
+	void statusOfANamedRegistration() throws Exception {
+		assertThat(lines("auth status --registration work")).containsExactly("Registration: work",
+				"Not signed in. Run 'auth login --registration work' to sign in.", "Endpoint: none configured",
+				"Store: InMemoryCredentialStore, key https://work.example.com|work");
+	}
+
+	@Test
+	void tokenPrintsOnlyTheAccessToken() throws Exception {
+		this.store.save(DEFAULT_KEY,
+				new Credentials("at-123", "Bearer", Instant.now().plusSeconds(3600), null, null, Set.of()));
+		assertThat(lines("auth token")).containsExactly("at-123");
+		assertThat(lines("auth token -r default")).containsExactly("at-123");
+	}
+
+	@Test
+	void logoutDeletesTheStoredCredentials() throws Exception {
+		this.store.save(DEFAULT_KEY,
+				new Credentials("at-123", "Bearer", Instant.now().plusSeconds(3600), null, null, Set.of()));
+		assertThat(lines("auth logout")).containsExactly("Signed out: the stored tokens were deleted.");
+		assertThat(this.store.load(DEFAULT_KEY)).isNull();
+		assertThat(lines("auth logout")).containsExactly("Not signed in: nothing to delete.");
+	}
+
+	private List<String> lines(String command) throws Exception {
+		ShellScreen screen = this.client.sendCommand(command);
+		return screen.lines();
+	}
+
+	@TestConfiguration(proxyBeanMethods = false)
+	static class Store {
+
+		@Bean
+		CredentialStore credentialStore() {
+			return new InMemoryCredentialStore();
+		}
+
+	}
+
+}
