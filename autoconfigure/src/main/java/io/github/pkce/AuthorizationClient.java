@@ -158,25 +158,35 @@ public final class AuthorizationClient {
 	 * @throws PkceException when the login fails, with a message for the user
 	 */
 	public Credentials login() {
+		try (PendingLogin login = startLogin()) {
+			login.showPrompt();
+			if (!login.openBrowser()) {
+				logger.debug("No browser could be opened; waiting for the user to open the printed URL");
+			}
+			return login.complete();
+		}
+	}
+
+	/**
+	 * Starts a browser login: the callback server listens and the authorization request
+	 * is built, but nothing is printed or opened yet, so that {@link InteractiveLogin}
+	 * can choose another way when no browser opens.
+	 * @return the login, to be closed by the caller
+	 */
+	PendingLogin startLogin() {
 		ProviderMetadata provider = getProviderMetadata();
 		String state = randomToken();
 		String nonce = randomToken();
-		try (OAuthHttpServer server = OAuthHttpServer.start(this.config.getRedirectUri(), state, this.pages)) {
+		OAuthHttpServer server = OAuthHttpServer.start(this.config.getRedirectUri(), state, this.pages);
+		try {
 			URI redirectUri = server.getRedirectUri();
 			ClientRegistration registration = registration(provider, redirectUri.toString());
 			OAuth2AuthorizationRequest request = authorizationRequest(provider, redirectUri, state, nonce);
-			URI authorizationUri = URI.create(request.getAuthorizationRequestUri());
-			this.prompt
-				.accept("Opening the browser to sign in. If it does not open, visit this URL:" + System.lineSeparator()
-						+ System.lineSeparator() + "    " + authorizationUri + System.lineSeparator());
-			boolean opened = this.browserLauncher.open(authorizationUri);
-			if (!opened) {
-				logger.debug("No browser could be opened; waiting for the user to open the printed URL");
-			}
-			AuthorizationCode response = server.awaitAuthorizationCode(this.config.getLoginTimeout());
+			return new PendingLogin(server, provider, registration, request);
+		}
+		catch (RuntimeException ex) {
 			server.close();
-			checkResponse(response, provider);
-			return exchange(registration, request, response, provider);
+			throw ex;
 		}
 	}
 
@@ -384,6 +394,46 @@ public final class AuthorizationClient {
 		return decoders;
 	}
 
+	/**
+	 * Validates an ID token that came without a {@code nonce} to check, as from the
+	 * device grant: signature, {@code iss}, {@code aud}, {@code azp}, {@code exp} and
+	 * {@code iat}.
+	 * @param idToken the ID token
+	 * @param provider the server's metadata
+	 * @return the ID token
+	 * @throws PkceException with {@link PkceErrorCodes#INVALID_ID_TOKEN} when it fails
+	 */
+	String validateIdToken(String idToken, ProviderMetadata provider) {
+		ClientRegistration registration = registration(provider, this.config.getRedirectUri().toString());
+		try {
+			idTokenDecoders(provider).createDecoder(registration).decode(idToken);
+		}
+		catch (JwtException | OAuth2AuthenticationException ex) {
+			throw new PkceException(PkceErrorCodes.INVALID_ID_TOKEN,
+					"The ID token from " + provider.getIssuer() + " failed validation ("
+							+ ProviderDiscovery.rootMessage(ex) + "). The login was rejected; sign in again, and if "
+							+ "it keeps failing check the issuer and client id.",
+					ex);
+		}
+		return idToken;
+	}
+
+	RestClient restClient() {
+		return this.restClient;
+	}
+
+	RestClient tokenRestClient() {
+		return this.tokenRestClient;
+	}
+
+	Consumer<String> prompt() {
+		return this.prompt;
+	}
+
+	Clock clock() {
+		return this.clock;
+	}
+
 	private @Nullable String validateRefreshedIdToken(ClientRegistration registration, String idToken,
 			@Nullable String previous, ProviderMetadata provider) {
 		Jwt jwt;
@@ -414,7 +464,7 @@ public final class AuthorizationClient {
 		}
 	}
 
-	private PkceException translate(OAuth2Error error, Exception ex, String step, ProviderMetadata provider) {
+	PkceException translate(OAuth2Error error, Exception ex, String step, ProviderMetadata provider) {
 		String code = error.getErrorCode();
 		String description = error.getDescription();
 		URI tokenEndpoint = provider.getTokenEndpoint();
@@ -457,7 +507,7 @@ public final class AuthorizationClient {
 				+ ((description != null) ? " (" + description + ")" : "") + ". " + action, ex);
 	}
 
-	private ClientRegistration registration(ProviderMetadata provider, String redirectUri) {
+	ClientRegistration registration(ProviderMetadata provider, String redirectUri) {
 		return ClientRegistration.withRegistrationId("pkce")
 			.clientId(this.config.getClientId())
 			.clientAuthenticationMethod(ClientAuthenticationMethod.NONE)
@@ -506,7 +556,7 @@ public final class AuthorizationClient {
 		return builder.build();
 	}
 
-	private Credentials toCredentials(OAuth2AccessTokenResponse response, @Nullable String refreshToken,
+	Credentials toCredentials(OAuth2AccessTokenResponse response, @Nullable String refreshToken,
 			@Nullable String idToken, Set<String> requestedScopes) {
 		OAuth2AccessToken accessToken = response.getAccessToken();
 		boolean expiryUnknown = response.getAdditionalParameters().containsKey(OAuthRestClients.EXPIRES_IN_ABSENT);
@@ -535,6 +585,85 @@ public final class AuthorizationClient {
 		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/**
+	 * A browser login whose callback server is listening: the authorization request is
+	 * ready to be printed and opened. Closing it frees the port.
+	 */
+	final class PendingLogin implements AutoCloseable {
+
+		private final OAuthHttpServer server;
+
+		private final ProviderMetadata provider;
+
+		private final ClientRegistration registration;
+
+		private final OAuth2AuthorizationRequest request;
+
+		private final URI authorizationUri;
+
+		private PendingLogin(OAuthHttpServer server, ProviderMetadata provider, ClientRegistration registration,
+				OAuth2AuthorizationRequest request) {
+			this.server = server;
+			this.provider = provider;
+			this.registration = registration;
+			this.request = request;
+			this.authorizationUri = URI.create(request.getAuthorizationRequestUri());
+		}
+
+		/**
+		 * Returns the redirect URI with the port actually bound.
+		 * @return the redirect URI
+		 */
+		URI redirectUri() {
+			return this.server.getRedirectUri();
+		}
+
+		/**
+		 * Prints the sign-in URL before the browser is opened.
+		 */
+		void showPrompt() {
+			prompt("Opening the browser to sign in. If it does not open, visit this URL:");
+		}
+
+		/**
+		 * Prints the sign-in URL after the browser could not be opened.
+		 */
+		void showPromptWithoutBrowser() {
+			prompt("No browser could be opened. To sign in, visit this URL in a browser on this machine:");
+		}
+
+		private void prompt(String introduction) {
+			AuthorizationClient.this.prompt.accept(introduction + System.lineSeparator() + System.lineSeparator()
+					+ "    " + this.authorizationUri + System.lineSeparator());
+		}
+
+		/**
+		 * Asks the browser launcher to open the authorization request.
+		 * @return whether a browser was started
+		 */
+		boolean openBrowser() {
+			return AuthorizationClient.this.browserLauncher.open(this.authorizationUri);
+		}
+
+		/**
+		 * Waits for the redirect, then checks the response and exchanges the code.
+		 * @return the new credentials
+		 */
+		Credentials complete() {
+			AuthorizationCode response = this.server
+				.awaitAuthorizationCode(AuthorizationClient.this.config.getLoginTimeout());
+			this.server.close();
+			checkResponse(response, this.provider);
+			return exchange(this.registration, this.request, response, this.provider);
+		}
+
+		@Override
+		public void close() {
+			this.server.close();
+		}
+
 	}
 
 	/**

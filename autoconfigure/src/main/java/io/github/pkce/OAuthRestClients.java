@@ -7,12 +7,15 @@ import java.util.Map;
 import java.util.Set;
 
 import org.springframework.core.convert.converter.Converter;
+import org.springframework.http.MediaType;
 import org.springframework.http.converter.FormHttpMessageConverter;
 import org.springframework.security.oauth2.client.http.OAuth2ErrorResponseErrorHandler;
 import org.springframework.security.oauth2.core.endpoint.DefaultMapOAuth2AccessTokenResponseConverter;
+import org.springframework.security.oauth2.core.endpoint.OAuth2DeviceAuthorizationResponse;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.security.oauth2.core.http.converter.OAuth2AccessTokenResponseHttpMessageConverter;
+import org.springframework.security.oauth2.core.http.converter.OAuth2DeviceAuthorizationResponseHttpMessageConverter;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.client.RestClient;
 
@@ -40,6 +43,25 @@ final class OAuthRestClients {
 		return restClient.mutate()
 			.configureMessageConverters((converters) -> converters.addCustomConverter(new FormHttpMessageConverter())
 				.addCustomConverter(tokenResponseConverter))
+			.defaultStatusHandler(new OAuth2ErrorResponseErrorHandler())
+			.build();
+	}
+
+	/**
+	 * Builds the {@link RestClient} for device authorization requests (RFC 8628 section
+	 * 3.1): form requests, JSON responses read as
+	 * {@link OAuth2DeviceAuthorizationResponse}, OAuth errors as
+	 * {@code OAuth2AuthorizationException}.
+	 * @param restClient the caller's client
+	 * @return a copy with the converters and error handler added
+	 */
+	static RestClient forDeviceAuthorization(RestClient restClient) {
+		OAuth2DeviceAuthorizationResponseHttpMessageConverter responseConverter = new OAuth2DeviceAuthorizationResponseHttpMessageConverter();
+		// it declares no media type of its own, so it would read nothing
+		responseConverter.setSupportedMediaTypes(List.of(MediaType.APPLICATION_JSON));
+		return restClient.mutate()
+			.configureMessageConverters((converters) -> converters.addCustomConverter(new FormHttpMessageConverter())
+				.addCustomConverter(responseConverter))
 			.defaultStatusHandler(new OAuth2ErrorResponseErrorHandler())
 			.build();
 	}

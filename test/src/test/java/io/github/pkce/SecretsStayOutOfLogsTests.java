@@ -24,8 +24,9 @@ import org.springframework.web.client.RestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Captures every log line of a full login and refresh, at the most verbose level, and
- * looks for the secrets in it: tokens, the authorization code and the PKCE verifier.
+ * Captures every log line of a full login and refresh, browser and device, at the most
+ * verbose level, and looks for the secrets in it: tokens, the authorization code, the
+ * PKCE verifier and the device code.
  */
 class SecretsStayOutOfLogsTests {
 
@@ -73,7 +74,7 @@ class SecretsStayOutOfLogsTests {
 				if (request.getURI().getPath().endsWith("/token")) {
 					Map<String, String> form = LoginEndToEndTests
 						.query("http://x/?" + new String(body, StandardCharsets.UTF_8));
-					for (String name : List.of("code", "code_verifier", "refresh_token")) {
+					for (String name : List.of("code", "code_verifier", "refresh_token", "device_code")) {
 						if (form.containsKey(name)) {
 							secrets.add(form.get(name));
 						}
@@ -96,6 +97,31 @@ class SecretsStayOutOfLogsTests {
 				secrets.add(credentials.idToken());
 			}
 			authenticator.logout();
+			// the device grant refuses openid on this server
+			AuthorizationClient deviceConfigured = AuthorizationClient
+				.withConfig(ClientConfig.withClientId(server.clientId())
+					.issuerUri(server.issuer())
+					.scopes("profile", "offline_access")
+					.build())
+				.restClient(recording)
+				.prompt((text) -> {
+				})
+				.build();
+			ScriptedBrowser approver = ScriptedBrowser.signingInAs("alice", "password");
+			List<DeviceVerification> verifications = new CopyOnWriteArrayList<>();
+			DeviceAuthorizationClient device = DeviceAuthorizationClient.withClient(deviceConfigured)
+				.verificationListener(verifications::add)
+				.sleeper((duration) -> approver.completeDeviceAuthorization(verifications.get(0).uriToOpen()))
+				.build();
+			Credentials deviceLogin = device.login();
+			Credentials deviceRefreshed = deviceConfigured.refresh(deviceLogin);
+			// not a secret on screen, but it ties an approval to this device: not for
+			// logs
+			secrets.add(verifications.get(0).userCode());
+			for (Credentials credentials : List.of(deviceLogin, deviceRefreshed)) {
+				secrets.add(credentials.accessToken());
+				secrets.add(credentials.refreshToken());
+			}
 		}
 		finally {
 			root.detachAppender(appender);
@@ -107,7 +133,7 @@ class SecretsStayOutOfLogsTests {
 			}
 			java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.INFO);
 		}
-		assertThat(secrets).hasSizeGreaterThanOrEqualTo(9).doesNotContainNull();
+		assertThat(secrets).hasSizeGreaterThanOrEqualTo(15).doesNotContainNull();
 		assertThat(lines).as("something was logged at all").hasSizeGreaterThan(20);
 		List<String> leaks = new ArrayList<>();
 		for (String line : lines) {
