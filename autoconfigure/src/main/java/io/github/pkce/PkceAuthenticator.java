@@ -49,6 +49,8 @@ public final class PkceAuthenticator {
 
 	private final Clock clock;
 
+	private final Supplier<Credentials> loginFlow;
+
 	private final @Nullable ProcessLock processLock;
 
 	private final java.time.Duration lockTimeout;
@@ -66,6 +68,7 @@ public final class PkceAuthenticator {
 		this.interactiveLogin = builder.interactiveLogin;
 		this.loginHint = builder.loginHint;
 		this.clock = builder.clock;
+		this.loginFlow = (builder.loginFlow != null) ? builder.loginFlow : builder.client::login;
 		this.processLock = (builder.lockDirectory != null) ? new ProcessLock(builder.lockDirectory, this.storeKey)
 				: null;
 		this.lockTimeout = builder.client.getConfig().getLoginTimeout().plusSeconds(30);
@@ -261,7 +264,7 @@ public final class PkceAuthenticator {
 	}
 
 	private Credentials doLogin() {
-		return keep(this.client.login());
+		return keep(this.loginFlow.get());
 	}
 
 	private Credentials keep(Credentials credentials) {
@@ -391,6 +394,8 @@ public final class PkceAuthenticator {
 
 		private @Nullable Path lockDirectory;
 
+		private @Nullable Supplier<Credentials> loginFlow;
+
 		private Builder(AuthorizationClient client) {
 			Assert.notNull(client, "client cannot be null");
 			this.client = client;
@@ -465,6 +470,19 @@ public final class PkceAuthenticator {
 		public Builder lockDirectory(Path lockDirectory) {
 			Assert.notNull(lockDirectory, "lockDirectory cannot be null");
 			this.lockDirectory = lockDirectory;
+			return this;
+		}
+
+		/**
+		 * Sets how an interactive login signs the user in; the client's browser login by
+		 * default. For machines without a browser:
+		 * {@code InteractiveLogin.withClient(client).build()::login}.
+		 * @param loginFlow the login
+		 * @return this builder
+		 */
+		public Builder loginFlow(Supplier<Credentials> loginFlow) {
+			Assert.notNull(loginFlow, "loginFlow cannot be null");
+			this.loginFlow = loginFlow;
 			return this;
 		}
 

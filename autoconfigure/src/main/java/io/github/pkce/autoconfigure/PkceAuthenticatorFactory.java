@@ -1,5 +1,11 @@
 package io.github.pkce.autoconfigure;
 
+import java.nio.file.Path;
+
+import io.github.pkce.InteractiveLogin;
+import io.github.pkce.LoginMethod;
+import org.jspecify.annotations.Nullable;
+
 import java.util.Map;
 
 import io.github.pkce.AuthorizationClient;
@@ -34,9 +40,15 @@ final class PkceAuthenticatorFactory {
 
 	private final boolean shellCommands;
 
+	private final LoginMethod loginMethod;
+
+	private final @Nullable Path lockDirectory;
+
 	PkceAuthenticatorFactory(ClientConfigStore configs, Map<String, PkceRegistrationProperties> registrations,
 			CredentialStore store, BrowserLauncher browserLauncher, EndpointMetadata pages, RestClient restClient,
-			boolean shellCommands) {
+			boolean shellCommands, LoginMethod loginMethod, @Nullable Path lockDirectory) {
+		this.loginMethod = loginMethod;
+		this.lockDirectory = lockDirectory;
 		this.configs = configs;
 		this.registrations = registrations;
 		this.store = store;
@@ -64,7 +76,11 @@ final class PkceAuthenticatorFactory {
 		PkceAuthenticator.Builder builder = PkceAuthenticator.withClient(client)
 			.credentialStore(this.store)
 			.storeKey(PkcePropertiesMapper.storeKey(config, registration.getEndpoint()))
-			.interactiveLogin(registration.getLogin().isOnDemand());
+			.interactiveLogin(registration.getLogin().isOnDemand())
+			.loginFlow(InteractiveLogin.withClient(client).method(this.loginMethod).build()::login);
+		if (this.lockDirectory != null) {
+			builder.lockDirectory(this.lockDirectory);
+		}
 		if (this.shellCommands) {
 			builder.loginHint(ClientConfigStore.DEFAULT_REGISTRATION.equals(name) ? "Run 'auth login' to sign in."
 					: "Run 'auth login --registration " + name + "' to sign in.");

@@ -21,6 +21,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.restclient.RestClientCustomizer;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.util.ClassUtils;
@@ -52,8 +53,9 @@ public final class PkceAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	CredentialStore pkceCredentialStore(PkceProperties properties) {
-		return CredentialStores.create(new PkcePropertiesMapper(properties).asStore());
+	CredentialStore pkceCredentialStore(PkceProperties properties, Environment environment) {
+		return CredentialStores.create(new PkcePropertiesMapper(properties).asStore(),
+				environment.getProperty("spring.application.name"));
 	}
 
 	@Bean
@@ -78,8 +80,12 @@ public final class PkceAutoConfiguration {
 				mapper.asHttp(), sslBundles.getIfAvailable());
 		boolean shellCommands = properties.getShell().isEnabled()
 				&& ClassUtils.isPresent(SHELL_COMMAND, PkceAutoConfiguration.class.getClassLoader());
+		// processes that share a persistent store coordinate refreshes through a lock
+		// file
+		boolean shared = CredentialStores.isShared(properties.getStore());
 		return new PkceAuthenticatorFactory(configs, mapper.asRegistrations(), store, browserLauncher, pages,
-				restClient, shellCommands);
+				restClient, shellCommands, properties.getLogin().getMethod(),
+				shared ? PkceAuthenticator.defaultLockDirectory() : null);
 	}
 
 	@Bean

@@ -1,5 +1,7 @@
 package io.github.pkce.autoconfigure;
 
+import io.github.pkce.LoginMethod;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -95,9 +97,24 @@ public class PkceProperties extends PkceRegistrationProperties {
 	public static class Login extends PkceRegistrationProperties.Login {
 
 		/**
+		 * How the user signs in: 'auto' (the browser when one can be opened here, else a
+		 * code entered on another device when the server offers the device grant, else
+		 * the printed URL), 'browser', or 'device' (RFC 8628).
+		 */
+		private LoginMethod method = LoginMethod.AUTO;
+
+		/**
 		 * How the browser is opened at login.
 		 */
 		private Browser browser = Browser.AUTO;
+
+		public LoginMethod getMethod() {
+			return this.method;
+		}
+
+		public void setMethod(LoginMethod method) {
+			this.method = method;
+		}
 
 		/**
 		 * Command that opens the browser when browser is 'command', such as
@@ -189,10 +206,18 @@ public class PkceProperties extends PkceRegistrationProperties {
 		private StoreType type = StoreType.AUTO;
 
 		/**
-		 * File of the file store; by default a file in the user's configuration
-		 * directory.
+		 * Directory of the file store (one owner-only file per account); by default the
+		 * application's directory in the user's configuration directory ($XDG_CONFIG_HOME
+		 * or ~/.config, %APPDATA% on Windows).
 		 */
-		private @Nullable Path file;
+		private @Nullable Path directory;
+
+		/**
+		 * Name under which credentials are kept: the keyring service name and the file
+		 * store's directory name; by default spring.application.name, else
+		 * pkce-spring-boot.
+		 */
+		private @Nullable String name;
 
 		/**
 		 * Longest time one keyring call may take before the keyring is given up on.
@@ -207,12 +232,20 @@ public class PkceProperties extends PkceRegistrationProperties {
 			this.type = type;
 		}
 
-		public @Nullable Path getFile() {
-			return this.file;
+		public @Nullable Path getDirectory() {
+			return this.directory;
 		}
 
-		public void setFile(@Nullable Path file) {
-			this.file = file;
+		public void setDirectory(@Nullable Path directory) {
+			this.directory = directory;
+		}
+
+		public @Nullable String getName() {
+			return this.name;
+		}
+
+		public void setName(@Nullable String name) {
+			this.name = name;
 		}
 
 		public Duration getKeyringTimeout() {

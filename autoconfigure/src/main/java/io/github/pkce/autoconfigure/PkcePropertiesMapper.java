@@ -1,5 +1,7 @@
 package io.github.pkce.autoconfigure;
 
+import io.github.pkce.store.CredentialKeys;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -189,7 +191,8 @@ final class PkcePropertiesMapper {
 		ProviderMetadata metadata = config.getProviderMetadata();
 		URI server = (config.getIssuerUri() != null) ? config.getIssuerUri()
 				: (metadata != null) ? metadata.getTokenEndpoint() : null;
-		return server + "|" + config.getClientId() + ((endpoint != null) ? "|" + endpoint : "");
+		return CredentialKeys.of(String.valueOf(server), config.getClientId(),
+				(endpoint != null) ? endpoint.toString() : null);
 	}
 
 	/**

@@ -1,5 +1,7 @@
 package io.github.pkce.shell;
 
+import io.github.pkce.LogoutResult;
+
 import java.io.PrintWriter;
 import java.net.URI;
 import java.text.ParseException;
@@ -78,7 +80,8 @@ public final class AuthCommands {
 	}
 
 	/**
-	 * Signs the user out: forgets and deletes the stored credentials.
+	 * Signs the user out: revokes the refresh token when the server can (RFC 7009), then
+	 * deletes the stored credentials.
 	 * @param registration the registration name
 	 * @param context the command context
 	 */
@@ -87,10 +90,9 @@ public final class AuthCommands {
 	public void logout(@Option(longName = "registration", shortName = 'r', defaultValue = "default",
 			description = "Registration to sign out of") String registration, CommandContext context) {
 		PkceAuthenticator authenticator = authenticator(registration);
-		boolean signedIn = authenticator.currentCredentials() != null;
-		authenticator.logout();
+		LogoutResult result = authenticator.logout();
 		PrintWriter out = context.outputWriter();
-		out.println(signedIn ? "Signed out: the stored tokens were deleted." : "Not signed in: nothing to delete.");
+		out.println(result.message());
 		out.flush();
 	}
 

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 
+import io.github.pkce.store.CredentialKeys;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.github.pkce.ClientConfig;
 import io.github.pkce.ClientConfigStore;
@@ -18,6 +19,7 @@ import io.github.pkce.browser.CommandBrowserLauncher;
 import io.github.pkce.browser.SystemBrowserLauncher;
 import io.github.pkce.loopback.EndpointMetadata;
 import io.github.pkce.store.CredentialStore;
+import io.github.pkce.store.CachingCredentialStore;
 import io.github.pkce.store.InMemoryCredentialStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -88,10 +90,38 @@ class PkceAutoConfigurationTests {
 	}
 
 	@Test
+	void memoryStoreTypeKeepsCredentialsInMemory() {
+		this.contextRunner.withPropertyValues(MINIMAL)
+			.withPropertyValues("auth.pkce.store.type=memory")
+			.run((context) -> assertThat(
+					((CachingCredentialStore) context.getBean(CredentialStore.class)).getDelegate())
+				.isInstanceOf(InMemoryCredentialStore.class));
+	}
+
+	@Test
+	void fileStoreTypeWritesOwnerOnlyFilesInTheConfiguredDirectory(
+			@org.junit.jupiter.api.io.TempDir java.nio.file.Path directory) {
+		this.contextRunner.withPropertyValues(MINIMAL)
+			.withPropertyValues("auth.pkce.store.type=file", "auth.pkce.store.directory=" + directory)
+			.run((context) -> {
+				PkceAuthenticator authenticator = context.getBean(PkceAuthenticator.class);
+				context.getBean(CredentialStore.class)
+					.save(authenticator.getStoreKey(),
+							new io.github.pkce.Credentials("at", "Bearer", null, null, null, java.util.Set.of()));
+				assertThat(directory).isDirectoryContaining("glob:**/credentials-*.json");
+				assertThat(authenticator.currentCredentials().accessToken()).isEqualTo("at");
+			});
+	}
+
+	@Test
 	void clientIdAndIssuerConfigureEveryBeanWithDefaults() {
 		this.contextRunner.withPropertyValues(MINIMAL).run((context) -> {
 			assertThat(context).hasSingleBean(ClientConfigStore.class);
-			assertThat(context).getBean(CredentialStore.class).isInstanceOf(InMemoryCredentialStore.class);
+			// auto: the keyring when it works, else the file store; chosen at the first
+			// use, not at start-up
+			assertThat(context).getBean(CredentialStore.class)
+				.isInstanceOf(CachingCredentialStore.class)
+				.hasToString("CachingCredentialStore[AutoCredentialStore[not chosen yet]]");
 			assertThat(context).getBean(BrowserLauncher.class).isInstanceOf(SystemBrowserLauncher.class);
 			assertThat(context).getBean(EndpointMetadata.class).isSameAs(EndpointMetadata.defaults());
 			assertThat(context).hasSingleBean(PkceAuthenticator.class);
@@ -108,7 +138,7 @@ class PkceAutoConfigurationTests {
 			assertThat(authenticators.names()).containsExactly("default");
 			assertThat(authenticators.get("default")).isSameAs(context.getBean(PkceAuthenticator.class));
 			assertThat(context.getBean(PkceAuthenticator.class).getStoreKey())
-				.isEqualTo("https://login.example.com|cli");
+				.isEqualTo(CredentialKeys.of("https://login.example.com", "cli", null));
 		});
 	}
 
@@ -127,7 +157,8 @@ class PkceAutoConfigurationTests {
 				ClientConfig.withClientId("own").issuerUri(URI.create("https://own.example.com")).build()));
 		this.contextRunner.withPropertyValues(MINIMAL).withBean(ClientConfigStore.class, () -> own).run((context) -> {
 			assertThat(context).getBean(ClientConfigStore.class).isSameAs(own);
-			assertThat(context.getBean(PkceAuthenticator.class).getStoreKey()).isEqualTo("https://own.example.com|own");
+			assertThat(context.getBean(PkceAuthenticator.class).getStoreKey())
+				.isEqualTo(CredentialKeys.of("https://own.example.com", "own", null));
 		});
 	}
 
@@ -165,7 +196,8 @@ class PkceAutoConfigurationTests {
 				assertThat(context).hasSingleBean(PkceAuthenticator.class).hasBean("ownAuthenticator");
 				PkceAuthenticators authenticators = context.getBean(PkceAuthenticators.class);
 				assertThat(authenticators.get("default")).isSameAs(context.getBean(PkceAuthenticator.class));
-				assertThat(authenticators.get("work").getStoreKey()).isEqualTo("https://work.example.com|work");
+				assertThat(authenticators.get("work").getStoreKey())
+					.isEqualTo(CredentialKeys.of("https://work.example.com", "work", null));
 			});
 	}
 
@@ -196,7 +228,7 @@ class PkceAutoConfigurationTests {
 			.run((context) -> {
 				assertThat(context).hasBean("pkceRestClientCustomizer");
 				assertThat(context.getBean(PkceAuthenticator.class).getStoreKey())
-					.isEqualTo("https://login.example.com|cli|https://api.example.com");
+					.isEqualTo(CredentialKeys.of("https://login.example.com", "cli", "https://api.example.com"));
 			});
 	}
 
@@ -221,7 +253,7 @@ class PkceAutoConfigurationTests {
 					"auth.pkce.login.browser-command=firefox,--new-window", "auth.pkce.login.on-demand=false",
 					"auth.pkce.login.success-page=classpath:pages/success.html",
 					"auth.pkce.login.failure-page=classpath:pages/failure.html", "auth.pkce.refresh.clock-skew=10s",
-					"auth.pkce.store.type=memory", "auth.pkce.store.file=/tmp/pkce/credentials.json",
+					"auth.pkce.store.type=memory", "auth.pkce.store.directory=/tmp/pkce", "auth.pkce.store.name=my-cli",
 					"auth.pkce.store.keyring-timeout=1500ms", "auth.pkce.http.connect-timeout=2s",
 					"auth.pkce.http.read-timeout=7s", "auth.pkce.http.insecure-skip-tls-verify=false",
 					"auth.pkce.shell.enabled=false", "auth.pkce.registrations.work.client-id=work-cli",
@@ -261,7 +293,8 @@ class PkceAutoConfigurationTests {
 				assertThat(properties.getLogin().getFailurePage()).isNotNull();
 				assertThat(properties.getRefresh().getClockSkew()).isEqualTo(Duration.ofSeconds(10));
 				assertThat(properties.getStore().getType()).isEqualTo(PkceProperties.StoreType.MEMORY);
-				assertThat(properties.getStore().getFile()).hasToString("/tmp/pkce/credentials.json");
+				assertThat(properties.getStore().getDirectory()).hasToString("/tmp/pkce");
+				assertThat(properties.getStore().getName()).isEqualTo("my-cli");
 				assertThat(properties.getStore().getKeyringTimeout()).isEqualTo(Duration.ofMillis(1500));
 				assertThat(properties.getHttp().getConnectTimeout()).isEqualTo(Duration.ofSeconds(2));
 				assertThat(properties.getHttp().getReadTimeout()).isEqualTo(Duration.ofSeconds(7));
@@ -311,10 +344,10 @@ class PkceAutoConfigurationTests {
 				assertThat(pages.successPage()).contains("Custom success");
 				assertThat(pages.failurePage("access_denied", "no")).contains("Custom failure: access_denied");
 				PkceAuthenticators authenticators = context.getBean(PkceAuthenticators.class);
-				assertThat(authenticators.get("default").getStoreKey())
-					.isEqualTo("https://login.example.com/realms/acme|cli|https://api.example.com/v1");
-				assertThat(authenticators.get("work").getStoreKey())
-					.isEqualTo("https://work.example.com|work-cli|https://work-api.example.com");
+				assertThat(authenticators.get("default").getStoreKey()).isEqualTo(CredentialKeys
+					.of("https://login.example.com/realms/acme", "cli", "https://api.example.com/v1"));
+				assertThat(authenticators.get("work").getStoreKey()).isEqualTo(
+						CredentialKeys.of("https://work.example.com", "work-cli", "https://work-api.example.com"));
 			});
 	}
 
@@ -343,7 +376,7 @@ class PkceAutoConfigurationTests {
 			.run((context) -> {
 				assertThat(context).hasSingleBean(PkceAuthenticator.class).hasBean("pkceRestClientCustomizer");
 				assertThat(context.getBean(PkceAuthenticator.class).getStoreKey())
-					.isEqualTo("https://login.example.com|cli|https://api.example.com");
+					.isEqualTo(CredentialKeys.of("https://login.example.com", "cli", "https://api.example.com"));
 			});
 	}
 

@@ -5,6 +5,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.time.Instant;
 import java.util.Set;
 
+import io.github.pkce.store.CredentialKeys;
 import io.github.pkce.Credentials;
 import io.github.pkce.PkceException;
 import io.github.pkce.store.CredentialStore;
@@ -32,7 +33,8 @@ class AuthCommandsExitStatusTests {
 
 	private static final String[] PROPERTIES = { "spring.shell.interactive.enabled=false", "auth.pkce.client-id=cli",
 			"auth.pkce.issuer-uri=http://127.0.0.1:9/unreachable", "auth.pkce.login.on-demand=false",
-			"logging.level.root=off", "spring.main.banner-mode=off" };
+			"logging.level.org.springframework.shell=off", "spring.main.log-startup-info=false",
+			"spring.main.banner-mode=off" };
 
 	@Test
 	void failingCommandExitsWithStatusOneAndItsMessageOnStandardError(CapturedOutput output) {
@@ -56,7 +58,7 @@ class AuthCommandsExitStatusTests {
 	@Test
 	void succeedingCommandExitsWithStatusZeroAndPrintsOnStandardOutput(CapturedOutput output) {
 		InMemoryCredentialStore store = new InMemoryCredentialStore();
-		store.save("http://127.0.0.1:9/unreachable|cli",
+		store.save(CredentialKeys.of("http://127.0.0.1:9/unreachable", "cli", null),
 				new Credentials("at-123", "Bearer", Instant.now().plusSeconds(3600), null, null, Set.of()));
 		assertThat(run(store, "auth", "token")).isZero();
 		assertThat(output.getOut()).isEqualTo("at-123" + System.lineSeparator());
