@@ -61,7 +61,29 @@ class PkcePropertiesMetadataTests {
 			hints.put(hint.get("name").asString(), values);
 		}
 		assertThat(hints).containsEntry("auth.pkce.login.browser", Set.of("auto", "system", "command", "none"))
+			.containsEntry("auth.pkce.login.method", Set.of("auto", "browser", "device"))
 			.containsEntry("auth.pkce.store.type", Set.of("auto", "keyring", "file", "memory"));
+	}
+
+	@Test
+	void readmePropertyTableListsExactlyTheDocumentedProperties() throws Exception {
+		JsonNode metadata = new ObjectMapper().readTree(METADATA);
+		Set<String> described = new TreeSet<>();
+		for (JsonNode property : metadata.get("properties")) {
+			String name = property.get("name").asString();
+			String type = property.get("type").asString();
+			// maps are documented as "name.*", the registrations map as
+			// "registrations.<name>.*"
+			described.add(name.equals("auth.pkce.registrations") ? "auth.pkce.registrations.<name>.*"
+					: type.startsWith("java.util.Map") ? name + ".*" : name);
+		}
+		Set<String> documented = new TreeSet<>();
+		java.util.regex.Matcher row = java.util.regex.Pattern.compile("(?m)^\\| `(auth\\.pkce\\.[^`]+)` \\|")
+			.matcher(java.nio.file.Files.readString(java.nio.file.Path.of("../README.md")));
+		while (row.find()) {
+			documented.add(row.group(1));
+		}
+		assertThat(documented).containsExactlyInAnyOrderElementsOf(described);
 	}
 
 	private static void collect(String prefix, Class<?> type, Set<String> names) {
