@@ -2,6 +2,7 @@ package io.github.pkce;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -59,7 +60,15 @@ public final class PkceAuthenticator {
 
 	private @Nullable Flight flight;
 
-	private volatile @Nullable Credentials cached;
+	/**
+	 * The credentials in memory with the time, in the clock's milliseconds, at which
+	 * their access token stops being used: one immutable pair, so the hot path reads one
+	 * volatile field and compares longs.
+	 */
+	private volatile @Nullable Cached memory;
+
+	private record Cached(Credentials credentials, long until) {
+	}
 
 	private PkceAuthenticator(Builder builder) {
 		this.client = builder.client;
@@ -126,9 +135,10 @@ public final class PkceAuthenticator {
 	 * @throws PkceException when a refresh or login fails
 	 */
 	public Credentials credentials() {
-		Credentials current = this.cached;
-		if (current != null && isValid(current)) {
-			return current;
+		// the hot path: a volatile read and a clock read, no lock, no I/O, no allocation
+		Cached current = this.memory;
+		if (current != null && this.clock.millis() < current.until()) {
+			return current.credentials();
 		}
 		return run(Kind.REFRESH, () -> {
 			try (ProcessLock.Held lock = lockProcesses()) {
@@ -173,10 +183,10 @@ public final class PkceAuthenticator {
 				// another thread, or another process, may have replaced the token already
 				Credentials current = reloadCurrent();
 				if (current == null) {
-					current = this.cached;
+					current = cached();
 				}
 				if (current != null && !current.accessToken().equals(rejectedAccessToken) && isValid(current)) {
-					this.cached = current;
+					cache(current);
 					return current;
 				}
 				return refreshOrLogin(current);
@@ -190,7 +200,7 @@ public final class PkceAuthenticator {
 	 * @return the credentials, or {@code null} when the user is not signed in
 	 */
 	public @Nullable Credentials currentCredentials() {
-		Credentials current = this.cached;
+		Credentials current = cached();
 		return (current != null) ? current : loadCurrent();
 	}
 
@@ -203,10 +213,10 @@ public final class PkceAuthenticator {
 	public LogoutResult logout() {
 		synchronized (this.monitor) {
 			try (ProcessLock.Held lock = lockProcesses()) {
-				Credentials current = this.cached;
+				Credentials current = cached();
 				Credentials stored = loadCurrent();
 				Credentials signedIn = (stored != null) ? stored : current;
-				this.cached = null;
+				cache(null);
 				this.store.delete(this.storeKey);
 				if (signedIn == null) {
 					return new LogoutResult(false, false, "Not signed in; nothing to do.");
@@ -217,13 +227,13 @@ public final class PkceAuthenticator {
 	}
 
 	private Credentials obtain() {
-		Credentials current = this.cached;
+		Credentials current = cached();
 		if (current != null && isValid(current)) {
 			return current;
 		}
 		Credentials stored = reloadCurrent();
 		if (stored != null && isValid(stored)) {
-			this.cached = stored;
+			cache(stored);
 			return stored;
 		}
 		return refreshOrLogin(stored);
@@ -243,7 +253,7 @@ public final class PkceAuthenticator {
 						&& !latest.refreshToken().equals(current.refreshToken())) {
 					// another process rotated the refresh token meanwhile: never
 					// overwrite its newer tokens
-					this.cached = latest;
+					cache(latest);
 					return isValid(latest) ? latest : refreshOrLogin(latest);
 				}
 				// the refresh token is dead: drop it but keep the rest until a login
@@ -269,7 +279,7 @@ public final class PkceAuthenticator {
 
 	private Credentials keep(Credentials credentials) {
 		this.store.save(this.storeKey, credentials);
-		this.cached = credentials;
+		cache(credentials);
 		return credentials;
 	}
 
@@ -291,6 +301,22 @@ public final class PkceAuthenticator {
 			return caching.reload(this.storeKey);
 		}
 		return loadCurrent();
+	}
+
+	private void cache(@Nullable Credentials credentials) {
+		if (credentials == null) {
+			this.memory = null;
+			return;
+		}
+		Instant expiresAt = credentials.expiresAt();
+		long until = (expiresAt != null) ? expiresAt.minus(this.client.getConfig().getClockSkew()).toEpochMilli()
+				: Long.MAX_VALUE;
+		this.memory = new Cached(credentials, until);
+	}
+
+	private @Nullable Credentials cached() {
+		Cached current = this.memory;
+		return (current != null) ? current.credentials() : null;
 	}
 
 	private boolean isValid(Credentials credentials) {
