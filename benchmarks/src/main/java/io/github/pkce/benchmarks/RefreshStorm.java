@@ -161,8 +161,9 @@ public final class RefreshStorm {
 				}
 			}
 		}
+		long first = Arrays.stream(done).min().orElse(started);
 		long last = Arrays.stream(done).max().orElse(started);
-		return new Round(endpoint.takeRequestCount(), last - started, failures, firstError);
+		return new Round(endpoint.takeRequestCount(), first - started, last - started, failures, firstError);
 	}
 
 	private static List<Contender> contenders(URI tokenEndpoint) {
@@ -217,19 +218,21 @@ public final class RefreshStorm {
 
 	private boolean report(PrintStream out, List<Contender> contenders, List<List<Round>> storms,
 			List<List<Round>> alone) {
-		out.printf(Locale.ROOT, "%-22s %22s %34s %20s %9s%n", "", "token-endpoint calls",
-				"all threads have a token (ms)", "1 thread alone (ms)", "failures");
-		out.printf(Locale.ROOT, "%-22s %11s %10s %11s %10s %11s %20s %9s%n", "library", "median", "max", "median",
-				"p90", "max", "median", "");
+		out.printf(Locale.ROOT, "%-20s %14s %44s %13s %9s%n", "", "token calls",
+				"time until every thread has a token (ms)", "1st thread", "1 thread");
+		out.printf(Locale.ROOT, "%-20s %7s %6s %11s %10s %10s %10s %13s %9s %9s%n", "library", "median", "max",
+				"median", "p90", "max", "min", "median", "alone", "failures");
 		for (int i = 0; i < contenders.size(); i++) {
 			List<Round> rounds = storms.get(i);
 			double[] calls = rounds.stream().mapToDouble(Round::calls).sorted().toArray();
 			double[] millis = rounds.stream().mapToDouble(Round::millis).sorted().toArray();
+			double[] firstMillis = rounds.stream().mapToDouble(Round::firstMillis).sorted().toArray();
 			double[] aloneMillis = alone.get(i).stream().mapToDouble(Round::millis).sorted().toArray();
 			int failures = rounds.stream().mapToInt(Round::failures).sum();
-			out.printf(Locale.ROOT, "%-22s %11.0f %10.0f %11.1f %10.1f %11.1f %20.1f %9d%n", contenders.get(i).name(),
-					median(calls), calls[calls.length - 1], median(millis), percentile(millis, 0.9),
-					millis[millis.length - 1], median(aloneMillis), failures);
+			out.printf(Locale.ROOT, "%-20s %7.0f %6.0f %11.1f %10.1f %10.1f %10.1f %13.1f %9.1f %9d%n",
+					contenders.get(i).name(), median(calls), calls[calls.length - 1], median(millis),
+					percentile(millis, 0.9), millis[millis.length - 1], millis[0], median(firstMillis),
+					median(aloneMillis), failures);
 			rounds.stream()
 				.map(Round::firstError)
 				.filter((error) -> error != null)
@@ -352,14 +355,20 @@ public final class RefreshStorm {
 	 * The outcome of one round.
 	 *
 	 * @param calls the token-endpoint calls
+	 * @param firstNanos the time from the start signal until the first thread had its
+	 * token
 	 * @param nanos the time from the start signal until the last thread had its token
 	 * @param failures the threads that got no new token
 	 * @param firstError what went wrong for the first of them, or {@code null}
 	 */
-	private record Round(int calls, long nanos, int failures, @Nullable String firstError) {
+	private record Round(int calls, long firstNanos, long nanos, int failures, @Nullable String firstError) {
 
 		double millis() {
 			return this.nanos / 1_000_000.0;
+		}
+
+		double firstMillis() {
+			return this.firstNanos / 1_000_000.0;
 		}
 
 	}

@@ -51,6 +51,12 @@ final class TokenEndpoint implements AutoCloseable {
 	}
 
 	static TokenEndpoint start(Duration delay) throws IOException {
+		// As real servers do, send small responses at once (TCP_NODELAY). Without it, the
+		// JDK server's separate writes of headers and body meet the client's delayed ACK
+		// on
+		// a reused connection and a response can stall for 40 ms. Read when the first
+		// server is created.
+		System.setProperty("sun.net.httpserver.nodelay", "true");
 		TokenEndpoint endpoint = new TokenEndpoint(delay);
 		endpoint.server.start();
 		return endpoint;
