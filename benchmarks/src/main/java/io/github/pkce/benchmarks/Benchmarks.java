@@ -26,9 +26,9 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * Usage: {@code java -jar benchmarks.jar [hot-path | storm] [options]}. With no command
  * both run. JMH options ({@code -wi 3 -i 5 -f 1 -w 1s -r 1s} are the defaults; any option
  * of {@code java -jar benchmarks.jar -h}'s JMH list) go to the hot path, and
- * {@code --threads=N --rounds=N --warmup-rounds=N --delay-ms=N} to the storm. The exit
- * status is 1 when pkce-spring-boot made other than exactly one token-endpoint call in a
- * storm round.
+ * {@code --threads=N --rounds=N --warmup-rounds=N --warmup-refreshes=N --delay-ms=N} to
+ * the storm. The exit status is 1 when pkce-spring-boot made other than exactly one
+ * token-endpoint call in a storm round.
  *
  * @author pkce-spring-boot
  */
@@ -83,8 +83,9 @@ public final class Benchmarks {
 		}
 		if (commandLine.shouldHelp()) {
 			System.out.println("Usage: java -jar benchmarks.jar [hot-path | storm] [JMH options] [storm options]");
-			System.out
-				.println("Storm options: --threads=N (64) --rounds=N (20) --warmup-rounds=N (5) --delay-ms=N (20)");
+			System.out.println(
+					"Storm options: --threads=N (64) --rounds=N (20) --warmup-rounds=N (5) --warmup-refreshes=N (200)"
+							+ " --delay-ms=N (20)");
 			System.out.println("JMH options (defaults -wi 3 -w 1s -i 5 -r 1s -f 1):");
 			commandLine.showHelp();
 			return;

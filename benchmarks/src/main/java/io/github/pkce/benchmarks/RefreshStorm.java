@@ -58,8 +58,8 @@ public final class RefreshStorm {
 
 	/**
 	 * Runs the storm with options {@code --threads=64 --rounds=20 --warmup-rounds=5
-	 * --delay-ms=20} (the defaults) and exits with status 1 when pkce-spring-boot called
-	 * the token endpoint more than once in a round.
+	 * --warmup-refreshes=200 --delay-ms=20} (the defaults) and exits with status 1 when
+	 * pkce-spring-boot called the token endpoint more than once in a round.
 	 * @param args the options
 	 * @throws Exception when the harness itself fails
 	 */
@@ -82,14 +82,41 @@ public final class RefreshStorm {
 	private boolean run(PrintStream out) throws Exception {
 		out.printf(Locale.ROOT,
 				"Refresh storm: %d threads, expired access token, token endpoint on 127.0.0.1 answering after %d ms;"
-						+ " %d rounds after %d warm-up rounds%n",
+						+ " %d rounds after %d warm-up refreshes and %d warm-up rounds per library%n",
 				this.settings.threads(), this.settings.delay().toMillis(), this.settings.rounds(),
-				this.settings.warmupRounds());
+				this.settings.warmupRefreshes(), this.settings.warmupRounds());
 		ExecutorService pool = Executors.newFixedThreadPool(this.settings.threads());
-		try (TokenEndpoint endpoint = TokenEndpoint.start(this.settings.delay())) {
+		try (TokenEndpoint endpoint = TokenEndpoint.start(Duration.ZERO)) {
 			List<Contender> contenders = contenders(endpoint.uri());
-			List<List<Round>> storms = rounds(contenders, endpoint, pool, this.settings.threads());
-			List<List<Round>> alone = rounds(contenders, endpoint, pool, 1);
+			// One storm makes one refresh for a single-flight library and 64 for another:
+			// without this, some libraries would be measured with their refresh code
+			// still
+			// interpreted and others with it compiled.
+			for (int i = 0; i < this.settings.warmupRefreshes(); i++) {
+				for (Contender contender : contenders) {
+					round(contender, endpoint, pool, 1);
+				}
+			}
+			endpoint.delay(this.settings.delay());
+			List<List<Round>> storms = new ArrayList<>();
+			List<List<Round>> alone = new ArrayList<>();
+			for (int i = 0; i < contenders.size(); i++) {
+				storms.add(new ArrayList<>());
+				alone.add(new ArrayList<>());
+			}
+			for (int round = 0; round < this.settings.warmupRounds() + this.settings.rounds(); round++) {
+				// the libraries take turns, and a storm alternates with one caller alone,
+				// so
+				// that a slow moment of the machine hits all alike
+				for (int i = 0; i < contenders.size(); i++) {
+					Round storm = round(contenders.get(i), endpoint, pool, this.settings.threads());
+					Round single = round(contenders.get(i), endpoint, pool, 1);
+					if (round >= this.settings.warmupRounds()) {
+						storms.get(i).add(storm);
+						alone.get(i).add(single);
+					}
+				}
+			}
 			if (endpoint.rejectedCount() > 0) {
 				throw new IllegalStateException(endpoint.rejectedCount() + " token requests were not refresh grants");
 			}
@@ -98,24 +125,6 @@ public final class RefreshStorm {
 		finally {
 			pool.shutdownNow();
 		}
-	}
-
-	private List<List<Round>> rounds(List<Contender> contenders, TokenEndpoint endpoint, ExecutorService pool,
-			int threads) throws Exception {
-		List<List<Round>> rounds = new ArrayList<>();
-		for (int i = 0; i < contenders.size(); i++) {
-			rounds.add(new ArrayList<>());
-		}
-		for (int round = 0; round < this.settings.warmupRounds() + this.settings.rounds(); round++) {
-			// the contenders take turns, so that a slow moment of the machine hits all
-			for (int i = 0; i < contenders.size(); i++) {
-				Round result = round(contenders.get(i), endpoint, pool, threads);
-				if (round >= this.settings.warmupRounds()) {
-					rounds.get(i).add(result);
-				}
-			}
-		}
-		return rounds;
 	}
 
 	private static Round round(Contender contender, TokenEndpoint endpoint, ExecutorService pool, int threads)
@@ -277,22 +286,25 @@ public final class RefreshStorm {
 	 * @param threads the number of threads that want a token at the same moment
 	 * @param rounds the number of measured rounds
 	 * @param warmupRounds the number of rounds run first and not counted
+	 * @param warmupRefreshes the number of refreshes by one caller, with no delay, that
+	 * each library makes first so that its refresh code is compiled
 	 * @param delay how long the token endpoint takes to answer
 	 */
-	record Settings(int threads, int rounds, int warmupRounds, Duration delay) {
+	record Settings(int threads, int rounds, int warmupRounds, int warmupRefreshes, Duration delay) {
 
-		static final Settings DEFAULTS = new Settings(64, 20, 5, Duration.ofMillis(20));
+		static final Settings DEFAULTS = new Settings(64, 20, 5, 200, Duration.ofMillis(20));
 
 		Settings {
-			if (threads < 1 || rounds < 1 || warmupRounds < 0 || delay.isNegative()) {
-				throw new IllegalArgumentException("threads and rounds must be positive, warm-up rounds and delay not"
-						+ " negative: " + threads + ", " + rounds + ", " + warmupRounds + ", " + delay.toMillis());
+			if (threads < 1 || rounds < 1 || warmupRounds < 0 || warmupRefreshes < 0 || delay.isNegative()) {
+				throw new IllegalArgumentException(
+						"threads and rounds must be positive, warm-up rounds, warm-up refreshes and delay not negative");
 			}
 		}
 
 		static boolean isOption(String argument) {
 			return argument.startsWith("--threads=") || argument.startsWith("--rounds=")
-					|| argument.startsWith("--warmup-rounds=") || argument.startsWith("--delay-ms=");
+					|| argument.startsWith("--warmup-rounds=") || argument.startsWith("--warmup-refreshes=")
+					|| argument.startsWith("--delay-ms=");
 		}
 
 		static Settings parse(List<String> arguments) {
@@ -300,18 +312,21 @@ public final class RefreshStorm {
 			for (String argument : arguments) {
 				if (!isOption(argument)) {
 					throw new IllegalArgumentException("Unknown option '" + argument
-							+ "'; use --threads=N, --rounds=N, --warmup-rounds=N or --delay-ms=N");
+							+ "'; use --threads=N, --rounds=N, --warmup-rounds=N, --warmup-refreshes=N or --delay-ms=N");
 				}
 				int value = Integer.parseInt(argument.substring(argument.indexOf('=') + 1));
+				Settings current = settings;
 				settings = switch (argument.substring(0, argument.indexOf('='))) {
-					case "--threads" ->
-						new Settings(value, settings.rounds(), settings.warmupRounds(), settings.delay());
-					case "--rounds" ->
-						new Settings(settings.threads(), value, settings.warmupRounds(), settings.delay());
-					case "--warmup-rounds" ->
-						new Settings(settings.threads(), settings.rounds(), value, settings.delay());
-					default -> new Settings(settings.threads(), settings.rounds(), settings.warmupRounds(),
-							Duration.ofMillis(value));
+					case "--threads" -> new Settings(value, current.rounds(), current.warmupRounds(),
+							current.warmupRefreshes(), current.delay());
+					case "--rounds" -> new Settings(current.threads(), value, current.warmupRounds(),
+							current.warmupRefreshes(), current.delay());
+					case "--warmup-rounds" -> new Settings(current.threads(), current.rounds(), value,
+							current.warmupRefreshes(), current.delay());
+					case "--warmup-refreshes" -> new Settings(current.threads(), current.rounds(),
+							current.warmupRounds(), value, current.delay());
+					default -> new Settings(current.threads(), current.rounds(), current.warmupRounds(),
+							current.warmupRefreshes(), Duration.ofMillis(value));
 				};
 			}
 			return settings;

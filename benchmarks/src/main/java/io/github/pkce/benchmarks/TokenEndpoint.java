@@ -30,7 +30,7 @@ final class TokenEndpoint implements AutoCloseable {
 
 	private final ExecutorService executor;
 
-	private final Duration delay;
+	private volatile Duration delay;
 
 	private final AtomicInteger requests = new AtomicInteger();
 
@@ -60,6 +60,14 @@ final class TokenEndpoint implements AutoCloseable {
 		TokenEndpoint endpoint = new TokenEndpoint(delay);
 		endpoint.server.start();
 		return endpoint;
+	}
+
+	/**
+	 * Changes how long the endpoint takes to answer.
+	 * @param delay the new delay
+	 */
+	void delay(Duration delay) {
+		this.delay = delay;
 	}
 
 	URI uri() {
