@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import com.google.api.client.auth.oauth2.Credential;
 import com.google.api.client.http.HttpRequest;
@@ -217,7 +218,7 @@ public final class RefreshStorm {
 		return Instant.now().minusSeconds(60);
 	}
 
-	private static Caller[] callers(int threads, java.util.function.Supplier<Caller> perThread) {
+	private static Caller[] callers(int threads, Supplier<Caller> perThread) {
 		Caller[] callers = new Caller[threads];
 		for (int i = 0; i < threads; i++) {
 			callers[i] = perThread.get();
