@@ -99,6 +99,12 @@ public final class AuthorizationClient {
 
 	private final Clock clock;
 
+	/**
+	 * Built once: its constructor builds a RestClient and converters, a cost no refresh
+	 * should pay.
+	 */
+	private final RestClientRefreshTokenTokenResponseClient refreshTokenClient;
+
 	private volatile @Nullable ProviderMetadata metadata;
 
 	private volatile @Nullable IdTokenDecoders idTokenDecoders;
@@ -107,6 +113,12 @@ public final class AuthorizationClient {
 		this.config = builder.config;
 		this.restClient = builder.restClient;
 		this.tokenRestClient = OAuthRestClients.forTokenRequests(builder.restClient);
+		this.refreshTokenClient = new RestClientRefreshTokenTokenResponseClient();
+		this.refreshTokenClient.setRestClient(this.tokenRestClient);
+		this.refreshTokenClient.setParametersCustomizer((parameters) -> {
+			addAll(parameters, this.config.getRefreshParameters());
+			OAuthRestClients.hideSecretValues(parameters);
+		});
 		this.browserLauncher = builder.browserLauncher;
 		this.pages = builder.pages;
 		this.prompt = builder.prompt;
@@ -208,12 +220,7 @@ public final class AuthorizationClient {
 		}
 		ProviderMetadata provider = getProviderMetadata();
 		ClientRegistration registration = registration(provider, this.config.getRedirectUri().toString());
-		RestClientRefreshTokenTokenResponseClient client = new RestClientRefreshTokenTokenResponseClient();
-		client.setRestClient(this.tokenRestClient);
-		client.setParametersCustomizer((parameters) -> {
-			addAll(parameters, this.config.getRefreshParameters());
-			OAuthRestClients.hideSecretValues(parameters);
-		});
+		RestClientRefreshTokenTokenResponseClient client = this.refreshTokenClient;
 		OAuth2AccessToken expired = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, credentials.accessToken(),
 				null, null);
 		OAuth2AccessTokenResponse response;

@@ -5,11 +5,11 @@ import java.net.URI;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 import io.github.pkce.Credentials;
 import io.github.pkce.PkceAuthenticator;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpRequest;
@@ -37,7 +37,9 @@ public final class BearerTokenInterceptor implements ClientHttpRequestIntercepto
 
 	private final String headerName;
 
-	private final Set<String> origins;
+	private final Origin[] origins;
+
+	private volatile @Nullable Header header;
 
 	/**
 	 * Creates an interceptor that sets {@code Authorization: Bearer <token>}.
@@ -61,24 +63,24 @@ public final class BearerTokenInterceptor implements ClientHttpRequestIntercepto
 		Assert.notEmpty(origins, "origins cannot be empty");
 		this.authenticator = authenticator;
 		this.headerName = headerName;
-		this.origins = origins.stream().map(BearerTokenInterceptor::origin).collect(Collectors.toUnmodifiableSet());
+		this.origins = origins.stream().map(Origin::of).distinct().toArray(Origin[]::new);
 	}
 
 	@Override
 	public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
 			throws IOException {
-		if (!this.origins.contains(origin(request.getURI()))) {
+		if (!isTokenOrigin(request.getURI())) {
 			return execution.execute(request, body);
 		}
 		Credentials credentials = this.authenticator.credentials();
-		request.getHeaders().set(this.headerName, "Bearer " + credentials.accessToken());
+		request.getHeaders().set(this.headerName, headerValue(credentials));
 		ClientHttpResponse response = execution.execute(request, body);
 		if (!isInvalidToken(response)) {
 			return response;
 		}
 		response.close();
 		Credentials renewed = this.authenticator.refreshCredentials(credentials.accessToken());
-		request.getHeaders().set(this.headerName, "Bearer " + renewed.accessToken());
+		request.getHeaders().set(this.headerName, headerValue(renewed));
 		return execution.execute(request, body);
 	}
 
@@ -96,14 +98,61 @@ public final class BearerTokenInterceptor implements ClientHttpRequestIntercepto
 		return false;
 	}
 
-	static String origin(URI uri) {
-		String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : "";
-		String host = (uri.getHost() != null) ? uri.getHost().toLowerCase(Locale.ROOT) : "";
-		int port = uri.getPort();
-		if (port == -1) {
-			port = "https".equals(scheme) ? 443 : "http".equals(scheme) ? 80 : -1;
+	private String headerValue(Credentials credentials) {
+		// the same credentials serve many requests: build their header value once
+		Header header = this.header;
+		if (header == null || header.credentials() != credentials) {
+			header = new Header(credentials, "Bearer " + credentials.accessToken());
+			this.header = header;
 		}
-		return scheme + "://" + host + ":" + port;
+		return header.value();
+	}
+
+	private boolean isTokenOrigin(URI uri) {
+		// compared in place: this runs on every request, so it builds no string
+		String scheme = uri.getScheme();
+		String host = uri.getHost();
+		if (scheme == null || host == null) {
+			return false;
+		}
+		int port = Origin.port(scheme, uri.getPort());
+		for (Origin origin : this.origins) {
+			if (origin.port() == port && origin.scheme().equalsIgnoreCase(scheme)
+					&& origin.host().equalsIgnoreCase(host)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Scheme, host and port of a URI (RFC 6454), with the scheme's default port filled
+	 * in.
+	 */
+	private record Header(Credentials credentials, String value) {
+
+		@Override
+		public String toString() {
+			return "Header[value=[PROTECTED]]";
+		}
+
+	}
+
+	record Origin(String scheme, String host, int port) {
+
+		static Origin of(URI uri) {
+			String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : "";
+			String host = (uri.getHost() != null) ? uri.getHost().toLowerCase(Locale.ROOT) : "";
+			return new Origin(scheme, host, port(scheme, uri.getPort()));
+		}
+
+		static int port(String scheme, int port) {
+			if (port != -1) {
+				return port;
+			}
+			return "https".equalsIgnoreCase(scheme) ? 443 : "http".equalsIgnoreCase(scheme) ? 80 : -1;
+		}
+
 	}
 
 }

@@ -133,10 +133,10 @@ class BearerTokenInterceptorTests {
 
 	@Test
 	void originIgnoresPathAndDefaultPorts() {
-		assertThat(BearerTokenInterceptor.origin(URI.create("https://API.example.com/v1/x")))
-			.isEqualTo(BearerTokenInterceptor.origin(URI.create("https://api.example.com:443")));
-		assertThat(BearerTokenInterceptor.origin(URI.create("http://api.example.com")))
-			.isNotEqualTo(BearerTokenInterceptor.origin(URI.create("https://api.example.com")));
+		assertThat(BearerTokenInterceptor.Origin.of(URI.create("https://API.example.com/v1/x")))
+			.isEqualTo(BearerTokenInterceptor.Origin.of(URI.create("https://api.example.com:443")));
+		assertThat(BearerTokenInterceptor.Origin.of(URI.create("http://api.example.com")))
+			.isNotEqualTo(BearerTokenInterceptor.Origin.of(URI.create("https://api.example.com")));
 	}
 
 }
