@@ -1,6 +1,7 @@
 package io.github.pkce;
 
 import java.net.URI;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -24,6 +25,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpHeaders;
 import org.springframework.security.oauth2.client.authentication.OAuth2AuthorizationCodeAuthenticationProvider;
 import org.springframework.security.oauth2.client.authentication.OAuth2AuthorizationCodeAuthenticationToken;
 import org.springframework.security.oauth2.client.authentication.OAuth2LoginAuthenticationToken;
@@ -81,6 +84,11 @@ public final class AuthorizationClient {
 	private static final Log logger = LogFactory.getLog(AuthorizationClient.class);
 
 	private static final SecureRandom RANDOM = new SecureRandom();
+
+	private static final String OFFLINE_ACCESS = "offline_access";
+
+	private static final ParameterizedTypeReference<Map<String, Object>> JSON_OBJECT = new ParameterizedTypeReference<>() {
+	};
 
 	private static final OAuth2UserService<OidcUserRequest, OidcUser> ID_TOKEN_ONLY = (request) -> new DefaultOidcUser(
 			java.util.List.of(), request.getIdToken());
@@ -156,7 +164,7 @@ public final class AuthorizationClient {
 				current = this.metadata;
 				if (current == null) {
 					current = ProviderDiscovery.discover(this.restClient,
-							Objects.requireNonNull(this.config.getIssuerUri()));
+							Objects.requireNonNull(this.config.getIssuerUri()), this.config.getProvider());
 					this.metadata = current;
 				}
 			}
@@ -223,10 +231,13 @@ public final class AuthorizationClient {
 		RestClientRefreshTokenTokenResponseClient client = this.refreshTokenClient;
 		OAuth2AccessToken expired = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, credentials.accessToken(),
 				null, null);
+		// Microsoft expects the scope again on refresh:
+		// https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-auth-code-flow#refresh-the-access-token
+		Set<String> scopes = (this.config.getProvider() == Provider.MICROSOFT) ? this.config.getScopes() : Set.of();
 		OAuth2AccessTokenResponse response;
 		try {
 			response = client.getTokenResponse(new OAuth2RefreshTokenGrantRequest(registration, expired,
-					new OAuth2RefreshToken(refreshToken, null)));
+					new OAuth2RefreshToken(refreshToken, null), scopes));
 		}
 		catch (OAuth2AuthorizationException ex) {
 			throw translate(ex.getError(), ex, "refresh", provider);
@@ -262,17 +273,20 @@ public final class AuthorizationClient {
 		URI endpoint = provider.getRevocationEndpoint();
 		if (endpoint == null) {
 			return new LogoutResult(true, false, "Signed out locally. The authorization server has no revocation "
-					+ "endpoint, so the tokens stay valid there until they expire.");
+					+ "endpoint, so the tokens stay valid there until they expire." + revocationHint());
 		}
 		boolean refresh = credentials.refreshToken() != null;
 		MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
 		form.add("token", refresh ? credentials.refreshToken() : credentials.accessToken());
 		form.add("token_type_hint", refresh ? "refresh_token" : "access_token");
-		form.add(OAuth2ParameterNames.CLIENT_ID, this.config.getClientId());
+		HttpHeaders headers = new HttpHeaders();
+		// RFC 7009 section 2.1: a client with credentials authenticates
+		authenticateClient(form, headers);
 		OAuthRestClients.hideSecretValues(form);
 		try {
 			this.restClient.post()
 				.uri(endpoint)
+				.headers((all) -> all.addAll(headers))
 				.contentType(org.springframework.http.MediaType.APPLICATION_FORM_URLENCODED)
 				.body(form)
 				.retrieve()
@@ -288,6 +302,75 @@ public final class AuthorizationClient {
 		catch (org.springframework.web.client.RestClientException ex) {
 			return new LogoutResult(true, false, "Signed out locally, but " + endpoint + " could not be reached ("
 					+ ProviderDiscovery.rootMessage(ex) + "); the tokens stay valid there until they expire.");
+		}
+	}
+
+	private String revocationHint() {
+		Provider provider = this.config.getProvider();
+		if (provider == Provider.GITHUB) {
+			return " To revoke the authorization, open https://github.com/settings/applications.";
+		}
+		if (provider == Provider.MICROSOFT) {
+			return " Microsoft Entra ID offers clients no revocation endpoint; an administrator can revoke the "
+					+ "user's sessions.";
+		}
+		return "";
+	}
+
+	/**
+	 * Adds the client's credentials to a request the client makes itself (device
+	 * authorization, device token, revocation): the {@code client_id}, and the secret as
+	 * the configuration says (RFC 6749 section 2.3.1).
+	 * @param form the form parameters
+	 * @param headers the request headers
+	 */
+	void authenticateClient(MultiValueMap<String, String> form, HttpHeaders headers) {
+		String secret = this.config.clientSecret();
+		if (secret != null && this.config.getClientAuthentication() == ClientAuthentication.CLIENT_SECRET_BASIC) {
+			// RFC 6749 section 2.3.1: both URL-encoded before Basic encoding
+			headers.setBasicAuth(URLEncoder.encode(this.config.getClientId(), StandardCharsets.UTF_8),
+					URLEncoder.encode(secret, StandardCharsets.UTF_8));
+			return;
+		}
+		form.set(OAuth2ParameterNames.CLIENT_ID, this.config.getClientId());
+		if (secret != null) {
+			form.set(OAuth2ParameterNames.CLIENT_SECRET, secret);
+		}
+	}
+
+	/**
+	 * Reads who is signed in from the userinfo endpoint with the access token, without
+	 * refreshing it: OpenID Connect Core section 5.3, or GitHub's {@code GET /user}.
+	 * @param credentials the credentials
+	 * @return the claims or fields of the response
+	 * @throws PkceException when there is no userinfo endpoint or the request fails
+	 */
+	Map<String, Object> userInfo(Credentials credentials) {
+		ProviderMetadata provider = getProviderMetadata();
+		URI endpoint = provider.getUserInfoEndpoint();
+		if (endpoint == null) {
+			throw new PkceException(PkceErrorCodes.INVALID_METADATA,
+					"The authorization server has no userinfo endpoint to read the signed-in user from.");
+		}
+		try {
+			Map<String, Object> body = this.restClient.get()
+				.uri(endpoint)
+				.accept(org.springframework.http.MediaType.APPLICATION_JSON)
+				.headers((headers) -> headers.setBearerAuth(credentials.accessToken()))
+				.retrieve()
+				.body(JSON_OBJECT);
+			return (body != null) ? body : Map.of();
+		}
+		catch (org.springframework.web.client.RestClientResponseException ex) {
+			boolean rejected = ex.getStatusCode().value() == 401;
+			throw new PkceException(rejected ? "invalid_token" : PkceErrorCodes.SERVER_UNAVAILABLE,
+					endpoint + " answered HTTP " + ex.getStatusCode().value()
+							+ (rejected ? ": the access token was rejected" : ""),
+					ex);
+		}
+		catch (org.springframework.web.client.RestClientException ex) {
+			throw new PkceException(PkceErrorCodes.SERVER_UNAVAILABLE,
+					endpoint + " could not be reached (" + ProviderDiscovery.rootMessage(ex) + ")", ex);
 		}
 	}
 
@@ -307,7 +390,7 @@ public final class AuthorizationClient {
 		// present
 		String issuer = provider.getIssuer();
 		String iss = response.issuer();
-		if (iss != null && !iss.equals(issuer)) {
+		if (iss != null && !Issuers.isResponseIssuer(this.config.getProvider(), issuer, iss)) {
 			throw new PkceException(PkceErrorCodes.INVALID_ISSUER,
 					"The sign-in response came from issuer '" + iss + "', not from '" + issuer
 							+ "'. It was rejected (RFC 9207); the code was not used. This can mean a mix-up "
@@ -324,8 +407,8 @@ public final class AuthorizationClient {
 			case "access_denied" -> "The sign-in was cancelled or not allowed; run the login again to retry.";
 			case "invalid_scope" -> "Check the configured scopes against what the client may request.";
 			case "unauthorized_client", "invalid_client", "invalid_request" ->
-				"Check the client id and that the client is registered as a public client with redirect URI "
-						+ "http://127.0.0.1/callback (any port).";
+				"Check the client id and that the client is registered as a native (public) client with the "
+						+ "redirect URI of this program's configuration (such as http://127.0.0.1/callback, any port).";
 			default -> "Run the login again; if it keeps failing, check the client's registration.";
 		};
 	}
@@ -387,15 +470,48 @@ public final class AuthorizationClient {
 			idToken = value;
 		}
 		OAuth2RefreshToken refreshToken = result.getRefreshToken();
+		if (refreshToken == null) {
+			warnWhenOfflineAccessWasRefused(request, provider);
+		}
 		return toCredentials(result, (refreshToken != null) ? refreshToken.getTokenValue() : null, idToken,
 				request.getScopes());
+	}
+
+	/**
+	 * Tells the user when a login asked for offline access but received no refresh token:
+	 * OpenID Connect Core section 11 lets a server grant {@code offline_access} only when
+	 * the request carries {@code prompt=consent}, and strict servers drop the scope
+	 * silently otherwise; Google needs {@code access_type=offline} and, for a user who
+	 * consented before, {@code prompt=consent}.
+	 */
+	private void warnWhenOfflineAccessWasRefused(OAuth2AuthorizationRequest request, ProviderMetadata provider) {
+		boolean offlineScope = request.getScopes().contains(OFFLINE_ACCESS);
+		boolean offlineType = "offline".equals(request.getAdditionalParameters().get("access_type"));
+		if (!offlineScope && !offlineType) {
+			return;
+		}
+		String asked = offlineScope ? "offline access (scope offline_access)" : "offline access (access_type=offline)";
+		String server = (provider.getIssuer() != null) ? provider.getIssuer() : provider.getTokenEndpoint().toString();
+		String consequence = "Warning: the sign-in asked for " + asked + " but " + server
+				+ " returned no refresh token, so you will have to sign in again when the access token expires.";
+		Object prompt = request.getAdditionalParameters().get("prompt");
+		String advice = (prompt != null && String.valueOf(prompt).contains("consent"))
+				? " The request carried prompt=consent, so the server declined: check that the client may use "
+						+ "refresh tokens (Okta: the Refresh Token grant type; Auth0: Allow Offline Access on the API; "
+						+ "Keycloak: the offline_access role)."
+				: " A server may grant offline access only when the request carries prompt=consent (OpenID "
+						+ "Connect Core section 11), and some drop the scope silently otherwise: set the authorization "
+						+ "parameter prompt=consent (auth.pkce.authorization-parameters.prompt=consent) and sign in "
+						+ "again.";
+		// through the prompt only: a log line too would print it twice on a console
+		this.prompt.accept(consequence + advice);
 	}
 
 	private IdTokenDecoders idTokenDecoders(ProviderMetadata provider) {
 		IdTokenDecoders decoders = this.idTokenDecoders;
 		if (decoders == null) {
 			decoders = new IdTokenDecoders(this.restClient, this.config.getClockSkew(), this.clock,
-					provider.getIdTokenSigningAlgorithms());
+					provider.getIdTokenSigningAlgorithms(), this.config.getProvider());
 			this.idTokenDecoders = decoders;
 		}
 		return decoders;
@@ -472,7 +588,7 @@ public final class AuthorizationClient {
 	}
 
 	PkceException translate(OAuth2Error error, Exception ex, String step, ProviderMetadata provider) {
-		String code = error.getErrorCode();
+		String code = standardCode(error.getErrorCode());
 		String description = error.getDescription();
 		URI tokenEndpoint = provider.getTokenEndpoint();
 		Throwable cause = ex.getCause();
@@ -488,11 +604,8 @@ public final class AuthorizationClient {
 					ex);
 		}
 		if (cause instanceof HttpClientErrorException client) {
-			return new PkceException("invalid_client",
-					"The token endpoint " + tokenEndpoint + " refused the " + step + " with HTTP "
-							+ client.getStatusCode().value()
-							+ ". Check the client id and that the client is registered as a public client.",
-					ex);
+			return new PkceException("invalid_client", "The token endpoint " + tokenEndpoint + " refused the " + step
+					+ " with HTTP " + client.getStatusCode().value() + ". " + clientAdvice(), ex);
 		}
 		if ("invalid_token_response".equals(code)) {
 			return new PkceException(PkceErrorCodes.SERVER_UNAVAILABLE,
@@ -509,15 +622,43 @@ public final class AuthorizationClient {
 							+ "and client id.",
 					ex);
 		}
-		String action = "refresh".equals(step) ? "Sign in again." : "Run the login again.";
-		return new PkceException(code, "The token endpoint refused the " + step + ": " + code
+		String action = "invalid_client".equals(code) ? clientAdvice()
+				: "refresh".equals(step) ? "Sign in again." : "Run the login again.";
+		String named = code.equals(error.getErrorCode()) ? code : code + ", " + error.getErrorCode();
+		return new PkceException(code, "The token endpoint refused the " + step + ": " + named
 				+ ((description != null) ? " (" + description + ")" : "") + ". " + action, ex);
 	}
 
+	/**
+	 * Maps GitHub's own error codes to those of RFC 6749 section 5.2, so that callers act
+	 * on them alike (an {@code invalid_grant} drops the refresh token): <a href=
+	 * "https://docs.github.com/en/apps/oauth-apps/maintaining-oauth-apps/troubleshooting-oauth-app-access-token-request-errors">GitHub's
+	 * token request errors</a>.
+	 */
+	private static String standardCode(String code) {
+		return switch (code) {
+			case "bad_verification_code", "bad_refresh_token", "incorrect_device_code" -> "invalid_grant";
+			case "incorrect_client_credentials" -> "invalid_client";
+			default -> code;
+		};
+	}
+
+	private String clientAdvice() {
+		return this.config.hasClientSecret() ? "Check the client id and the client secret."
+				: "Check the client id and that the client is registered as a public client (or set the client "
+						+ "secret the provider issued for it).";
+	}
+
 	ClientRegistration registration(ProviderMetadata provider, String redirectUri) {
+		String secret = this.config.clientSecret();
+		ClientAuthenticationMethod method = (secret == null) ? ClientAuthenticationMethod.NONE
+				: (this.config.getClientAuthentication() == ClientAuthentication.CLIENT_SECRET_POST)
+						? ClientAuthenticationMethod.CLIENT_SECRET_POST
+						: ClientAuthenticationMethod.CLIENT_SECRET_BASIC;
 		return ClientRegistration.withRegistrationId("pkce")
 			.clientId(this.config.getClientId())
-			.clientAuthenticationMethod(ClientAuthenticationMethod.NONE)
+			.clientSecret(secret)
+			.clientAuthenticationMethod(method)
 			.authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
 			.redirectUri(redirectUri)
 			.scope(this.config.getScopes())
@@ -570,6 +711,13 @@ public final class AuthorizationClient {
 		// RFC 6749 section 5.1: no scope in the response means the requested scope was
 		// granted
 		Set<String> scopes = accessToken.getScopes().isEmpty() ? requestedScopes : accessToken.getScopes();
+		if (this.config.getProvider() == Provider.GITHUB) {
+			// GitHub separates granted scopes with commas ("repo,gist")
+			scopes = scopes.stream()
+				.flatMap((scope) -> java.util.Arrays.stream(scope.split(",")))
+				.filter((scope) -> !scope.isBlank())
+				.collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new));
+		}
 		return new Credentials(accessToken.getTokenValue(), accessToken.getTokenType().getValue(),
 				expiryUnknown ? null : accessToken.getExpiresAt(), refreshToken, idToken, scopes);
 	}

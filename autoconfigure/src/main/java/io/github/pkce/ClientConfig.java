@@ -64,6 +64,12 @@ public final class ClientConfig {
 
 	private final Duration clockSkew;
 
+	private final @Nullable Provider provider;
+
+	private final @Nullable String clientSecret;
+
+	private final ClientAuthentication clientAuthentication;
+
 	private ClientConfig(Builder builder) {
 		this.clientId = builder.clientId;
 		this.issuerUri = builder.issuerUri;
@@ -78,6 +84,9 @@ public final class ClientConfig {
 		this.repeatAuthorizationParametersInTokenRequest = builder.repeatAuthorizationParametersInTokenRequest;
 		this.loginTimeout = builder.loginTimeout;
 		this.clockSkew = builder.clockSkew;
+		this.provider = builder.provider;
+		this.clientSecret = builder.clientSecret;
+		this.clientAuthentication = builder.clientAuthentication;
 	}
 
 	/**
@@ -189,10 +198,48 @@ public final class ClientConfig {
 		return this.clockSkew;
 	}
 
+	/**
+	 * Returns the identity provider whose deviations from the standards this
+	 * configuration allows for, as set by {@link ProviderPresets}.
+	 * @return the provider, or {@code null} for a server that follows the standards
+	 */
+	public @Nullable Provider getProvider() {
+		return this.provider;
+	}
+
+	/**
+	 * Whether the client has a secret, sent at the token endpoint as
+	 * {@link #getClientAuthentication()} says.
+	 * @return whether a client secret is configured
+	 */
+	public boolean hasClientSecret() {
+		return this.clientSecret != null;
+	}
+
+	/**
+	 * Returns how the client secret is sent, when there is one.
+	 * @return the method; meaningless without a secret
+	 */
+	public ClientAuthentication getClientAuthentication() {
+		return this.clientAuthentication;
+	}
+
+	/**
+	 * Returns the client secret, for the requests that authenticate the client; never
+	 * shown.
+	 * @return the secret, or {@code null} for a public client
+	 */
+	@Nullable String clientSecret() {
+		return this.clientSecret;
+	}
+
 	@Override
 	public String toString() {
+		// the client secret is never shown, not even its length
 		return "ClientConfig[clientId=" + this.clientId + ", issuerUri=" + this.issuerUri + ", redirectUri="
-				+ this.redirectUri + ", scopes=" + this.scopes + "]";
+				+ this.redirectUri + ", scopes=" + this.scopes
+				+ ((this.provider != null) ? ", provider=" + this.provider : "")
+				+ ((this.clientSecret != null) ? ", clientSecret=[PROTECTED]" : "") + "]";
 	}
 
 	/**
@@ -223,6 +270,12 @@ public final class ClientConfig {
 		private Duration loginTimeout = DEFAULT_LOGIN_TIMEOUT;
 
 		private Duration clockSkew = DEFAULT_CLOCK_SKEW;
+
+		private @Nullable Provider provider;
+
+		private @Nullable String clientSecret;
+
+		private ClientAuthentication clientAuthentication = ClientAuthentication.CLIENT_SECRET_BASIC;
 
 		private Builder(String clientId) {
 			Assert.hasText(clientId, "clientId cannot be empty");
@@ -295,7 +348,9 @@ public final class ClientConfig {
 		}
 
 		/**
-		 * Adds extra parameters to the authorization request.
+		 * Adds extra parameters to the authorization request, replacing those of the same
+		 * name; an empty value removes one (such as a parameter a {@link ProviderPresets
+		 * preset} set).
 		 * @param parameters the parameters
 		 * @return this builder
 		 */
@@ -361,7 +416,48 @@ public final class ClientConfig {
 		}
 
 		/**
-		 * Checks the configuration and builds it.
+		 * Marks the configuration as being for a known identity provider, which turns on
+		 * the checks that must bend for it (such as the Microsoft multi-tenant issuer).
+		 * {@link ProviderPresets} sets it together with the provider's settings.
+		 * @param provider the provider, or {@code null} for a server that follows the
+		 * standards
+		 * @return this builder
+		 */
+		public Builder provider(@Nullable Provider provider) {
+			this.provider = provider;
+			return this;
+		}
+
+		/**
+		 * Sets the client secret, for providers that issue one even to installed programs
+		 * (Google desktop clients, GitHub). Such a secret, shipped with the program,
+		 * protects nothing: it is sent because the provider requires it. It is never
+		 * logged nor shown by {@code toString()}.
+		 * @param clientSecret the secret, or {@code null} or empty for a public client
+		 * @return this builder
+		 */
+		public Builder clientSecret(@Nullable String clientSecret) {
+			this.clientSecret = StringUtils.hasText(clientSecret) ? clientSecret : null;
+			return this;
+		}
+
+		/**
+		 * Sets how the client secret is sent (RFC 6749 section 2.3.1);
+		 * {@link ClientAuthentication#CLIENT_SECRET_BASIC} by default, as every server
+		 * must support it.
+		 * @param clientAuthentication the method
+		 * @return this builder
+		 */
+		public Builder clientAuthentication(ClientAuthentication clientAuthentication) {
+			Assert.notNull(clientAuthentication, "clientAuthentication cannot be null");
+			this.clientAuthentication = clientAuthentication;
+			return this;
+		}
+
+		/**
+		 * Checks the configuration and builds it. A parameter with an empty value is left
+		 * out (RFC 6749 section 3.1: a parameter sent without a value is treated as
+		 * omitted), which removes one a preset set.
 		 * @return the configuration
 		 * @throws IllegalArgumentException with a message naming what to fix
 		 */
@@ -388,6 +484,9 @@ public final class ClientConfig {
 			if (this.clockSkew.isNegative()) {
 				throw new IllegalArgumentException("Clock skew must not be negative, but was " + this.clockSkew);
 			}
+			this.authorizationParameters.values().removeIf((value) -> !StringUtils.hasLength(value));
+			this.tokenParameters.values().removeIf((value) -> !StringUtils.hasLength(value));
+			this.refreshParameters.values().removeIf((value) -> !StringUtils.hasLength(value));
 			checkNotReserved("authorization", this.authorizationParameters);
 			checkNotReserved("token", this.tokenParameters);
 			checkNotReserved("refresh", this.refreshParameters);

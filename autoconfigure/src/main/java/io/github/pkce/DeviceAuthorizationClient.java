@@ -14,6 +14,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
@@ -179,7 +180,9 @@ public final class DeviceAuthorizationClient {
 		}
 		ClientConfig config = getConfig();
 		MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
-		form.set(OAuth2ParameterNames.CLIENT_ID, config.getClientId());
+		HttpHeaders headers = new HttpHeaders();
+		// RFC 8628 section 3.1: a client with credentials authenticates (Google's do)
+		this.client.authenticateClient(form, headers);
 		if (!config.getScopes().isEmpty()) {
 			form.set(OAuth2ParameterNames.SCOPE, String.join(" ", config.getScopes()));
 		}
@@ -187,10 +190,12 @@ public final class DeviceAuthorizationClient {
 			form.set("audience", config.getAudience());
 		}
 		config.getAuthorizationParameters().forEach(form::set);
+		OAuthRestClients.hideSecretValues(form);
 		OAuth2DeviceAuthorizationResponse response;
 		try {
 			response = this.deviceRestClient.post()
 				.uri(endpoint)
+				.headers((all) -> all.addAll(headers))
 				.contentType(MediaType.APPLICATION_FORM_URLENCODED)
 				.accept(MediaType.APPLICATION_JSON)
 				.body(form)
@@ -298,12 +303,14 @@ public final class DeviceAuthorizationClient {
 		MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
 		form.set(OAuth2ParameterNames.GRANT_TYPE, AuthorizationGrantType.DEVICE_CODE.getValue());
 		form.set(OAuth2ParameterNames.DEVICE_CODE, authorization.deviceCode());
-		form.set(OAuth2ParameterNames.CLIENT_ID, getConfig().getClientId());
+		HttpHeaders headers = new HttpHeaders();
+		this.client.authenticateClient(form, headers);
 		getConfig().getTokenParameters().forEach(form::set);
 		OAuthRestClients.hideSecretValues(form);
 		OAuth2AccessTokenResponse response = this.client.tokenRestClient()
 			.post()
 			.uri(authorization.provider().getTokenEndpoint())
+			.headers((all) -> all.addAll(headers))
 			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
 			.accept(MediaType.APPLICATION_JSON)
 			.body(form)

@@ -16,6 +16,9 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.Resource;
 import com.nimbusds.jose.util.ResourceRetriever;
 
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.convert.converter.Converter;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.oauth2.client.oidc.authentication.OidcIdTokenDecoderFactory;
@@ -23,6 +26,10 @@ import org.springframework.security.oauth2.client.oidc.authentication.OidcIdToke
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
+import org.springframework.security.oauth2.core.oidc.IdTokenClaimNames;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtDecoderFactory;
@@ -51,13 +58,17 @@ final class IdTokenDecoders implements JwtDecoderFactory<ClientRegistration> {
 
 	private final List<String> algorithms;
 
+	private final @Nullable Provider provider;
+
 	private final Map<String, JWKSource<SecurityContext>> jwkSources = new ConcurrentHashMap<>();
 
-	IdTokenDecoders(RestClient restClient, Duration clockSkew, Clock clock, List<String> algorithms) {
+	IdTokenDecoders(RestClient restClient, Duration clockSkew, Clock clock, List<String> algorithms,
+			@Nullable Provider provider) {
 		this.restClient = restClient;
 		this.clockSkew = clockSkew;
 		this.clock = clock;
 		this.algorithms = algorithms.isEmpty() ? List.of("RS256") : algorithms;
+		this.provider = provider;
 	}
 
 	@Override
@@ -79,12 +90,84 @@ final class IdTokenDecoders implements JwtDecoderFactory<ClientRegistration> {
 		}).build();
 		JwtTimestampValidator timestamps = new JwtTimestampValidator(this.clockSkew);
 		timestamps.setClock(this.clock);
-		OidcIdTokenValidator claims = new OidcIdTokenValidator(registration);
+		String issuer = registration.getProviderDetails().getIssuerUri();
+		boolean ownIssuerCheck = this.provider == Provider.MICROSOFT && issuer != null;
+		// Microsoft's multi-tenant issuer cannot be compared byte for byte: Spring
+		// Security's check is left out (it skips a registration without an issuer) and
+		// ours compares with the issuer of the token's own tenant
+		OidcIdTokenValidator claims = new OidcIdTokenValidator(ownIssuerCheck
+				? ClientRegistration.withClientRegistration(registration).issuerUri(null).build() : registration);
 		claims.setClockSkew(this.clockSkew);
 		claims.setClock(this.clock);
-		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(timestamps, claims));
-		decoder.setClaimSetConverter(OidcIdTokenDecoderFactory.createDefaultClaimTypeConverter());
+		decoder.setJwtValidator(ownIssuerCheck
+				? new DelegatingOAuth2TokenValidator<>(timestamps, claims, new TenantIssuerValidator(issuer))
+				: new DelegatingOAuth2TokenValidator<>(timestamps, claims));
+		Converter<Map<String, Object>, Map<String, Object>> claimTypes = OidcIdTokenDecoderFactory
+			.createDefaultClaimTypeConverter();
+		decoder.setClaimSetConverter((this.provider == Provider.GOOGLE && issuer != null)
+				? new SchemelessIssuerConverter(issuer, claimTypes) : claimTypes);
 		return decoder;
+	}
+
+	/**
+	 * Checks a Microsoft ID token's {@code iss} against the issuer of the tenant named by
+	 * its {@code tid} claim.
+	 */
+	private static final class TenantIssuerValidator implements OAuth2TokenValidator<Jwt> {
+
+		private final String issuer;
+
+		TenantIssuerValidator(String issuer) {
+			this.issuer = issuer;
+		}
+
+		@Override
+		public OAuth2TokenValidatorResult validate(Jwt token) {
+			String tenantId = token.getClaimAsString("tid");
+			String expected = Issuers.idTokenIssuer(Provider.MICROSOFT, this.issuer, tenantId);
+			String actual = token.getClaimAsString(IdTokenClaimNames.ISS);
+			if (expected != null && expected.equals(actual)) {
+				return OAuth2TokenValidatorResult.success();
+			}
+			String description = (expected == null)
+					? "The ID token has no valid tenant id (tid), so its issuer " + actual
+							+ " cannot be checked against " + this.issuer
+					: "The ID token's issuer " + actual + " is not " + expected
+							+ ", the issuer of the tenant it names (tid)";
+			return OAuth2TokenValidatorResult
+				.failure(new OAuth2Error("invalid_id_token", "[" + IdTokenClaimNames.ISS + "] " + description, null));
+		}
+
+	}
+
+	/**
+	 * Reads Google's second issuer form, without {@code https://}, as the issuer itself,
+	 * before the claims are typed ({@code iss} becomes a URL, which the bare form is
+	 * not).
+	 */
+	private static final class SchemelessIssuerConverter
+			implements Converter<Map<String, Object>, Map<String, Object>> {
+
+		private final String issuer;
+
+		private final Converter<Map<String, Object>, Map<String, Object>> delegate;
+
+		SchemelessIssuerConverter(String issuer, Converter<Map<String, Object>, Map<String, Object>> delegate) {
+			this.issuer = issuer;
+			this.delegate = delegate;
+		}
+
+		@Override
+		public Map<String, Object> convert(Map<String, Object> claims) {
+			Object iss = claims.get(IdTokenClaimNames.ISS);
+			if (Issuers.withoutScheme(this.issuer).equals(iss)) {
+				Map<String, Object> normalized = new java.util.LinkedHashMap<>(claims);
+				normalized.put(IdTokenClaimNames.ISS, this.issuer);
+				return this.delegate.convert(normalized);
+			}
+			return this.delegate.convert(claims);
+		}
+
 	}
 
 	private JWKSource<SecurityContext> jwkSource(String jwkSetUri) {

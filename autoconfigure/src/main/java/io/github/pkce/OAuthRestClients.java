@@ -1,13 +1,29 @@
 package io.github.pkce;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
 import org.springframework.core.convert.converter.Converter;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpRequest;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.ClientHttpRequestExecution;
+import org.springframework.http.client.ClientHttpRequestInterceptor;
+import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.http.converter.FormHttpMessageConverter;
 import org.springframework.security.oauth2.client.http.OAuth2ErrorResponseErrorHandler;
 import org.springframework.security.oauth2.core.endpoint.DefaultMapOAuth2AccessTokenResponseConverter;
@@ -43,6 +59,7 @@ final class OAuthRestClients {
 		return restClient.mutate()
 			.configureMessageConverters((converters) -> converters.addCustomConverter(new FormHttpMessageConverter())
 				.addCustomConverter(tokenResponseConverter))
+			.requestInterceptor(new OAuthErrorStatusInterceptor())
 			.defaultStatusHandler(new OAuth2ErrorResponseErrorHandler())
 			.build();
 	}
@@ -62,6 +79,7 @@ final class OAuthRestClients {
 		return restClient.mutate()
 			.configureMessageConverters((converters) -> converters.addCustomConverter(new FormHttpMessageConverter())
 				.addCustomConverter(responseConverter))
+			.requestInterceptor(new OAuthErrorStatusInterceptor())
 			.defaultStatusHandler(new OAuth2ErrorResponseErrorHandler())
 			.build();
 	}
@@ -98,6 +116,119 @@ final class OAuthRestClients {
 		@Override
 		public String toString() {
 			return "[PROTECTED]";
+		}
+
+	}
+
+	/**
+	 * Gives an OAuth error response the {@code 400 Bad Request} of RFC 6749 section 5.2,
+	 * the only status whose body Spring Security's error handler reads, when a server
+	 * sends it with another status:
+	 * <ul>
+	 * <li>a successful status whose JSON body carries an {@code error} and no
+	 * {@code access_token}: GitHub answers token and device requests this way
+	 * ({@code bad_verification_code}, {@code authorization_pending} come with HTTP 200,
+	 * <a href=
+	 * "https://docs.github.com/en/apps/oauth-apps/maintaining-oauth-apps/troubleshooting-oauth-app-access-token-request-errors">Troubleshooting
+	 * OAuth app access token request errors</a>). A body with {@code error} is an error,
+	 * whatever the status;</li>
+	 * <li>another client error status with such a body: Auth0 refuses a refresh token
+	 * with {@code 403 Forbidden} and {@code invalid_grant}, servers may answer
+	 * {@code invalid_client} with 401 (RFC 6749 section 5.2).</li>
+	 * </ul>
+	 * Without it, the error code is lost: a dead refresh token would not be recognised as
+	 * {@code invalid_grant}.
+	 */
+	static final class OAuthErrorStatusInterceptor implements ClientHttpRequestInterceptor {
+
+		/** Token responses are small; a larger body is passed on unread. */
+		private static final int MAX_INSPECTED = 64 * 1024;
+
+		private static final ObjectMapper JSON = new ObjectMapper();
+
+		@Override
+		public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
+				throws IOException {
+			ClientHttpResponse response = execution.execute(request, body);
+			HttpStatusCode status = response.getStatusCode();
+			boolean success = status.is2xxSuccessful();
+			boolean otherClientError = status.is4xxClientError() && status.value() != HttpStatus.BAD_REQUEST.value();
+			MediaType contentType = response.getHeaders().getContentType();
+			if (!(success || otherClientError) || contentType == null
+					|| !(MediaType.APPLICATION_JSON.isCompatibleWith(contentType)
+							|| contentType.getSubtype().endsWith("+json"))) {
+				return response;
+			}
+			byte[] content = response.getBody().readNBytes(MAX_INSPECTED + 1);
+			boolean error = content.length <= MAX_INSPECTED && isError(content);
+			return new BufferedResponse(response, content, error ? HttpStatus.BAD_REQUEST : null);
+		}
+
+		private static boolean isError(byte[] content) {
+			try {
+				JsonNode json = JSON.readTree(content);
+				return json != null && json.isObject() && json.hasNonNull(OAuth2ParameterNames.ERROR)
+						&& json.get(OAuth2ParameterNames.ERROR).isString()
+						&& !json.hasNonNull(OAuth2ParameterNames.ACCESS_TOKEN);
+			}
+			catch (JacksonException ex) {
+				// not JSON after all: the converters report it
+				return false;
+			}
+		}
+
+	}
+
+	/**
+	 * A response whose body was read to inspect it, served again, with the status changed
+	 * when it was an error.
+	 */
+	private static final class BufferedResponse implements ClientHttpResponse {
+
+		private final ClientHttpResponse response;
+
+		private final InputStream body;
+
+		private final @Nullable HttpStatus status;
+
+		BufferedResponse(ClientHttpResponse response, byte[] head, @Nullable HttpStatus status) {
+			this.response = response;
+			this.status = status;
+			this.body = new SequenceInputStream(new ByteArrayInputStream(head), bodyRest(response));
+		}
+
+		private static InputStream bodyRest(ClientHttpResponse response) {
+			try {
+				return response.getBody();
+			}
+			catch (IOException ex) {
+				return InputStream.nullInputStream();
+			}
+		}
+
+		@Override
+		public HttpStatusCode getStatusCode() throws IOException {
+			return (this.status != null) ? this.status : this.response.getStatusCode();
+		}
+
+		@Override
+		public String getStatusText() throws IOException {
+			return (this.status != null) ? this.status.getReasonPhrase() : this.response.getStatusText();
+		}
+
+		@Override
+		public HttpHeaders getHeaders() {
+			return this.response.getHeaders();
+		}
+
+		@Override
+		public InputStream getBody() {
+			return this.body;
+		}
+
+		@Override
+		public void close() {
+			this.response.close();
 		}
 
 	}

@@ -205,6 +205,29 @@ public final class PkceAuthenticator {
 	}
 
 	/**
+	 * Asks who is signed in, for providers that give no ID token: reads the userinfo
+	 * endpoint configured with explicit endpoints
+	 * ({@link ProviderMetadata#getUserInfoEndpoint()}, such as GitHub's {@code GET /user}
+	 * in {@link ProviderPresets#github(String)}) with the current access token. It
+	 * neither refreshes nor signs in, and servers found by discovery are not asked: their
+	 * ID token names the user.
+	 * @return the response's fields (for GitHub {@code login}, {@code id}, {@code name},
+	 * {@code email}; for OpenID Connect {@code sub}, {@code preferred_username},
+	 * {@code email}...), or {@code null} when not signed in or no userinfo endpoint is
+	 * configured
+	 * @throws PkceException when the endpoint rejects the token ({@code invalid_token})
+	 * or cannot be reached ({@link PkceErrorCodes#SERVER_UNAVAILABLE})
+	 */
+	public java.util.@Nullable Map<String, Object> userInfo() {
+		ProviderMetadata metadata = this.client.getConfig().getProviderMetadata();
+		if (metadata == null || metadata.getUserInfoEndpoint() == null) {
+			return null;
+		}
+		Credentials current = currentCredentials();
+		return (current != null) ? this.client.userInfo(current) : null;
+	}
+
+	/**
 	 * Signs the user out: revokes the refresh token at the server when it has a
 	 * revocation endpoint (RFC 7009), then forgets and deletes the stored credentials,
 	 * even when the revocation failed.

@@ -35,6 +35,10 @@ final class ProviderDiscovery {
 	}
 
 	static ProviderMetadata discover(RestClient restClient, URI issuerUri) {
+		return discover(restClient, issuerUri, null);
+	}
+
+	static ProviderMetadata discover(RestClient restClient, URI issuerUri, @Nullable Provider provider) {
 		String issuer = issuerUri.toString();
 		List<URI> locations = locations(issuerUri);
 		for (int i = 0; i < locations.size(); i++) {
@@ -66,7 +70,7 @@ final class ProviderDiscovery {
 				throw new PkceException(PkceErrorCodes.INVALID_METADATA,
 						"The discovery document at " + location + " is empty.");
 			}
-			return toMetadata(document, issuer, location);
+			return toMetadata(document, issuer, location, provider);
 		}
 		throw new IllegalStateException("no discovery location");
 	}
@@ -88,8 +92,14 @@ final class ProviderDiscovery {
 	}
 
 	static ProviderMetadata toMetadata(Map<String, Object> document, String issuer, URI location) {
+		return toMetadata(document, issuer, location, null);
+	}
+
+	static ProviderMetadata toMetadata(Map<String, Object> document, String issuer, URI location,
+			@Nullable Provider provider) {
 		Object documentIssuer = document.get("issuer");
-		if (!issuer.equals(documentIssuer)) {
+		// Microsoft's multi-tenant documents name a {tenantid} placeholder (see Issuers)
+		if (!Issuers.isDocumentIssuer(provider, issuer, documentIssuer)) {
 			throw new PkceException(PkceErrorCodes.INVALID_METADATA,
 					"The discovery document at " + location + " names issuer '" + documentIssuer
 							+ "', not the configured issuer '" + issuer
@@ -98,7 +108,7 @@ final class ProviderDiscovery {
 		URI authorization = Objects.requireNonNull(uri(document, "authorization_endpoint", location, true));
 		URI token = Objects.requireNonNull(uri(document, "token_endpoint", location, true));
 		return ProviderMetadata.withEndpoints(authorization, token)
-			.issuer(issuer)
+			.issuer(String.valueOf(documentIssuer))
 			.jwkSetUri(uri(document, "jwks_uri", location, false))
 			.revocationEndpoint(uri(document, "revocation_endpoint", location, false))
 			.deviceAuthorizationEndpoint(uri(document, "device_authorization_endpoint", location, false))

@@ -8,15 +8,19 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import io.github.pkce.ClientAuthentication;
 import io.github.pkce.ClientConfig;
 import io.github.pkce.ClientConfigStore;
+import io.github.pkce.Provider;
 import io.github.pkce.ProviderMetadata;
+import io.github.pkce.ProviderPresets;
 import io.github.pkce.browser.BrowserLauncher;
 import io.github.pkce.browser.CommandBrowserLauncher;
 import io.github.pkce.browser.SystemBrowserLauncher;
@@ -42,8 +46,8 @@ final class PkcePropertiesMapper {
 	 * Properties whose presence makes a registration configured; a configured
 	 * registration without a client id or issuer is an error, an absent one is not.
 	 */
-	static final List<String> MARKERS = List.of("client-id", "issuer-uri", "authorization-uri", "token-uri",
-			"endpoint");
+	static final List<String> MARKERS = List.of("client-id", "issuer-uri", "authorization-uri", "token-uri", "endpoint",
+			"provider");
 
 	private static final Set<String> LOOPBACK_HOSTS = Set.of("127.0.0.1", "[::1]", "localhost");
 
@@ -111,21 +115,45 @@ final class PkcePropertiesMapper {
 		URI revocation = httpUri(prefix + ".revocation-uri", registration.getRevocationUri());
 		URI deviceAuthorization = httpUri(prefix + ".device-authorization-uri",
 				registration.getDeviceAuthorizationUri());
-		ClientConfig.Builder builder = ClientConfig.withClientId(clientId.trim());
-		if (authorization == null && token == null) {
-			if (issuer == null) {
+		URI userInfo = httpUri(prefix + ".user-info-uri", registration.getUserInfoUri());
+		Provider provider = registration.getProvider();
+		// the provider's settings are the defaults; every property set overrides them
+		ClientConfig preset = (provider != null) ? preset(prefix, provider, clientId.trim(), registration, issuer)
+				: null;
+		ProviderMetadata presetEndpoints = (preset != null) ? preset.getProviderMetadata() : null;
+		ClientConfig.Builder builder = ClientConfig.withClientId(clientId.trim()).provider(provider);
+		PropertyMapper map = PropertyMapper.get();
+		if (presetEndpoints != null) {
+			// a provider without discovery (GitHub): each endpoint can be replaced
+			ProviderMetadata.Builder metadata = ProviderMetadata.withEndpoints(
+					(authorization != null) ? authorization : presetEndpoints.getAuthorizationEndpoint(),
+					(token != null) ? token : presetEndpoints.getTokenEndpoint());
+			metadata.issuer((issuer != null) ? issuer.toString() : presetEndpoints.getIssuer());
+			metadata.jwkSetUri((jwkSet != null) ? jwkSet : presetEndpoints.getJwkSetUri());
+			metadata.revocationEndpoint((revocation != null) ? revocation : presetEndpoints.getRevocationEndpoint());
+			metadata.deviceAuthorizationEndpoint((deviceAuthorization != null) ? deviceAuthorization
+					: presetEndpoints.getDeviceAuthorizationEndpoint());
+			metadata.userInfoEndpoint((userInfo != null) ? userInfo : presetEndpoints.getUserInfoEndpoint());
+			metadata.codeChallengeMethods(presetEndpoints.getCodeChallengeMethods());
+			map.from(issuer).to(builder::issuerUri);
+			builder.providerMetadata(metadata.build());
+		}
+		else if (authorization == null && token == null) {
+			URI effectiveIssuer = (issuer != null) ? issuer : (preset != null) ? preset.getIssuerUri() : null;
+			if (effectiveIssuer == null) {
 				throw new InvalidPkcePropertyException(prefix + ".issuer-uri", null,
 						"neither it nor " + prefix + ".authorization-uri and " + prefix
 								+ ".token-uri are set, so the authorization server is unknown",
 						"Set " + prefix + ".issuer-uri to the issuer of the authorization server, such as "
 								+ "https://login.example.com/realms/acme (its endpoints are read from its discovery "
 								+ "document at the first login), or set both " + prefix + ".authorization-uri and "
-								+ prefix + ".token-uri.");
+								+ prefix + ".token-uri, or name a provider with " + prefix + ".provider.");
 			}
 			onlyWithExplicitEndpoints(prefix + ".jwk-set-uri", jwkSet, prefix);
 			onlyWithExplicitEndpoints(prefix + ".revocation-uri", revocation, prefix);
 			onlyWithExplicitEndpoints(prefix + ".device-authorization-uri", deviceAuthorization, prefix);
-			builder.issuerUri(issuer);
+			onlyWithExplicitEndpoints(prefix + ".user-info-uri", userInfo, prefix);
+			builder.issuerUri(effectiveIssuer);
 		}
 		else {
 			if (authorization == null || token == null) {
@@ -135,26 +163,36 @@ final class PkcePropertiesMapper {
 						"Set " + missing + " as well, or remove both and set " + prefix
 								+ ".issuer-uri to use discovery.");
 			}
-			PropertyMapper map = PropertyMapper.get();
 			ProviderMetadata.Builder metadata = ProviderMetadata.withEndpoints(authorization, token);
 			map.from(issuer).as(URI::toString).to(metadata::issuer);
 			map.from(jwkSet).to(metadata::jwkSetUri);
 			map.from(revocation).to(metadata::revocationEndpoint);
 			map.from(deviceAuthorization).to(metadata::deviceAuthorizationEndpoint);
+			map.from(userInfo).to(metadata::userInfoEndpoint);
 			map.from(issuer).to(builder::issuerUri);
 			builder.providerMetadata(metadata.build());
 		}
-		builder.redirectUri(redirectUri(prefix + ".redirect-uri", registration.getRedirectUri()));
+		URI redirect = registration.getRedirectUri();
+		// left at the default, the provider's redirect URI applies
+		boolean defaultRedirect = ClientConfig.DEFAULT_REDIRECT_URI.equals(redirect);
+		builder.redirectUri((preset != null && defaultRedirect) ? preset.getRedirectUri()
+				: redirectUri(prefix + ".redirect-uri", redirect));
 		builder.loginTimeout(positive(prefix + ".login.timeout", registration.getLogin().getTimeout()));
 		builder.clockSkew(notNegative(prefix + ".refresh.clock-skew", registration.getRefresh().getClockSkew()));
-		PropertyMapper map = PropertyMapper.get();
-		map.from(registration::getScopes).to(builder::scopes);
+		if (preset != null) {
+			builder.scopes(preset.getScopes())
+				.authorizationParameters(preset.getAuthorizationParameters())
+				.tokenParameters(preset.getTokenParameters())
+				.refreshParameters(preset.getRefreshParameters());
+		}
+		map.from(registration::getScopes).when((scopes) -> !scopes.isEmpty()).to(builder::scopes);
 		map.from(registration::getAudience).whenHasText().to(builder::audience);
 		map.from(registration::getAuthorizationParameters).to(builder::authorizationParameters);
 		map.from(registration::getTokenParameters).to(builder::tokenParameters);
 		map.from(registration::getRefreshParameters).to(builder::refreshParameters);
 		map.from(registration::isRepeatAuthorizationParametersInTokenRequest)
 			.to(builder::repeatAuthorizationParametersInTokenRequest);
+		clientSecret(prefix, registration, preset, builder);
 		origins(prefix, registration);
 		headerName(prefix, registration);
 		try {
@@ -166,6 +204,117 @@ final class PkcePropertiesMapper {
 					: "Remove the parameter from " + property + ".";
 			throw new InvalidPkcePropertyException(property, null, uncapitalize(ex.getMessage()), action, ex);
 		}
+	}
+
+	/**
+	 * Returns the settings of a provider, from the placeholders it needs (tenant, domain,
+	 * realm) or the issuer that replaces them.
+	 */
+	private static ClientConfig preset(String prefix, Provider provider, String clientId,
+			PkceRegistrationProperties registration, @Nullable URI issuer) {
+		String tenant = text(registration.getTenant());
+		String domain = text(registration.getDomain());
+		String realm = text(registration.getRealm());
+		String name = provider.name().toLowerCase(Locale.ROOT);
+		onlyFor(prefix, "tenant", tenant, provider, EnumSet.of(Provider.MICROSOFT));
+		onlyFor(prefix, "realm", realm, provider, EnumSet.of(Provider.KEYCLOAK));
+		onlyFor(prefix, "domain", domain, provider,
+				EnumSet.of(Provider.AUTH0, Provider.OKTA, Provider.KEYCLOAK, Provider.GITHUB));
+		String placeholder = "domain";
+		try {
+			ClientConfig.Builder builder = switch (provider) {
+				case GOOGLE -> ProviderPresets.google(clientId);
+				case MICROSOFT -> {
+					placeholder = "tenant";
+					yield ProviderPresets.microsoft(clientId, tenant);
+				}
+				case AUTH0 -> ProviderPresets.auth0(clientId,
+						domainOrIssuer(prefix, name, domain, issuer, "dev-abc123.us.auth0.com"));
+				case OKTA ->
+					ProviderPresets.okta(clientId, domainOrIssuer(prefix, name, domain, issuer, "dev-123456.okta.com"));
+				case KEYCLOAK -> {
+					if (issuer != null) {
+						yield ProviderPresets.keycloak(clientId, issuer);
+					}
+					String host = domainOrIssuer(prefix, name, domain, null, "sso.example.com");
+					if (realm == null) {
+						throw new InvalidPkcePropertyException(prefix + ".realm", null,
+								"it is not set, but provider keycloak needs the realm to find the issuer",
+								"Set " + prefix + ".realm to the realm's name, such as acme, or set " + prefix
+										+ ".issuer-uri to the realm's issuer, such as https://" + host
+										+ "/realms/acme.");
+					}
+					placeholder = "realm";
+					yield ProviderPresets.keycloak(clientId, host, realm);
+				}
+				case GITHUB ->
+					(domain != null) ? ProviderPresets.github(clientId, domain) : ProviderPresets.github(clientId);
+			};
+			return builder.build();
+		}
+		catch (IllegalArgumentException ex) {
+			String property = (ex.getMessage() != null && ex.getMessage().startsWith("The domain")) ? "domain"
+					: placeholder;
+			Object value = switch (property) {
+				case "tenant" -> tenant;
+				case "realm" -> realm;
+				default -> domain;
+			};
+			throw new InvalidPkcePropertyException(prefix + "." + property, value, uncapitalize(ex.getMessage()),
+					"Correct " + prefix + "." + property + ", or set " + prefix + ".issuer-uri instead.", ex);
+		}
+	}
+
+	private static String domainOrIssuer(String prefix, String provider, @Nullable String domain, @Nullable URI issuer,
+			String example) {
+		if (domain != null) {
+			return domain;
+		}
+		if (issuer != null) {
+			// the issuer replaces the one the domain gives; the host is a placeholder
+			return issuer.getRawAuthority();
+		}
+		throw new InvalidPkcePropertyException(prefix + ".domain", null,
+				"it is not set, but provider " + provider + " needs it to find the issuer",
+				"Set " + prefix + ".domain to the host of your " + provider + " tenant, such as " + example
+						+ ", or set " + prefix + ".issuer-uri.");
+	}
+
+	private static void onlyFor(String prefix, String property, @Nullable String value, Provider provider,
+			Set<Provider> providers) {
+		if (value != null && !providers.contains(provider)) {
+			throw new InvalidPkcePropertyException(prefix + "." + property, value,
+					"provider " + provider.name().toLowerCase(Locale.ROOT) + " does not use it", "Remove " + prefix
+							+ "." + property + ", or set " + prefix + ".provider to one that uses it (" + String
+								.join(", ", providers.stream().map((p) -> p.name().toLowerCase(Locale.ROOT)).toList())
+							+ ").");
+		}
+	}
+
+	/**
+	 * Sets the client secret and how it is sent: as configured, else as the provider
+	 * expects, else with HTTP Basic. The secret itself never appears in a message.
+	 */
+	private static void clientSecret(String prefix, PkceRegistrationProperties registration,
+			@Nullable ClientConfig preset, ClientConfig.Builder builder) {
+		String secret = registration.getClientSecret();
+		ClientAuthentication method = registration.getClientAuthenticationMethod();
+		if (!StringUtils.hasText(secret)) {
+			if (method != null) {
+				throw new InvalidPkcePropertyException(prefix + ".client-authentication-method", method,
+						"it is set, but " + prefix + ".client-secret is not",
+						"Set " + prefix + ".client-secret to the secret the provider issued, or remove " + prefix
+								+ ".client-authentication-method for a public client.");
+			}
+			return;
+		}
+		builder.clientSecret(secret.trim());
+		builder.clientAuthentication((method != null) ? method
+				: (preset != null) ? preset.getClientAuthentication() : ClientAuthentication.CLIENT_SECRET_BASIC);
+	}
+
+	private static @Nullable String text(@Nullable String value) {
+		return StringUtils.hasText(value) ? value.trim() : null;
 	}
 
 	/**
@@ -269,8 +418,8 @@ final class PkcePropertiesMapper {
 
 	static boolean isConfigured(PkceRegistrationProperties registration) {
 		return registration.getClientId() != null || registration.getIssuerUri() != null
-				|| registration.getAuthorizationUri() != null || registration.getTokenUri() != null
-				|| registration.getEndpoint() != null;
+				|| registration.getProvider() != null || registration.getAuthorizationUri() != null
+				|| registration.getTokenUri() != null || registration.getEndpoint() != null;
 	}
 
 	private static List<URI> origins(String prefix, PkceRegistrationProperties registration) {

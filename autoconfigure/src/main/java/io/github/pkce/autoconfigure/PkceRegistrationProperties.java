@@ -7,6 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.github.pkce.ClientAuthentication;
+import io.github.pkce.ClientConfig;
+import io.github.pkce.Provider;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,6 +20,31 @@ import org.jspecify.annotations.Nullable;
  * @author pkce-spring-boot
  */
 public class PkceRegistrationProperties {
+
+	/**
+	 * Identity provider whose settings and quirks to apply (google, microsoft, auth0,
+	 * okta, keycloak, github); none by default, and each property set here overrides the
+	 * provider's value.
+	 */
+	private @Nullable Provider provider;
+
+	/**
+	 * Microsoft Entra tenant with provider microsoft: common (the default),
+	 * organizations, consumers, a tenant id or a tenant domain.
+	 */
+	private @Nullable String tenant;
+
+	/**
+	 * Host of the provider: the Auth0 or Okta domain, the Keycloak server (with realm),
+	 * or a GitHub Enterprise Server.
+	 */
+	private @Nullable String domain;
+
+	/**
+	 * Keycloak realm with provider keycloak, whose issuer is then
+	 * https://{domain}/realms/{realm}.
+	 */
+	private @Nullable String realm;
 
 	/**
 	 * Issuer URI of the authorization server, whose endpoints are read from its discovery
@@ -50,15 +78,35 @@ public class PkceRegistrationProperties {
 	private @Nullable URI deviceAuthorizationUri;
 
 	/**
+	 * Userinfo endpoint from which auth status reads the user when there is no ID token
+	 * (GitHub's GET /user), with explicit endpoints.
+	 */
+	private @Nullable URI userInfoUri;
+
+	/**
 	 * Client id of the public client registered for this program at the authorization
 	 * server.
 	 */
 	private @Nullable String clientId;
 
 	/**
-	 * Loopback redirect URI, where port 0 picks a free port at each login (RFC 8252).
+	 * Client secret, for providers that issue one even to installed programs (Google
+	 * desktop clients, GitHub); shipped inside a program it is not a secret, and it is
+	 * never logged.
 	 */
-	private URI redirectUri = URI.create("http://127.0.0.1:0/callback");
+	private @Nullable String clientSecret;
+
+	/**
+	 * How the client secret is sent: client_secret_basic or client_secret_post; by
+	 * default the way the provider expects, else client_secret_basic.
+	 */
+	private @Nullable ClientAuthentication clientAuthenticationMethod;
+
+	/**
+	 * Loopback redirect URI, where port 0 picks a free port at each login (RFC 8252);
+	 * left at its default, the provider's applies (http://localhost:0/ for microsoft).
+	 */
+	private URI redirectUri = ClientConfig.DEFAULT_REDIRECT_URI;
 
 	/**
 	 * Scopes to request, such as openid to receive an ID token.
@@ -117,6 +165,38 @@ public class PkceRegistrationProperties {
 	 */
 	private final Refresh refresh = new Refresh();
 
+	public @Nullable Provider getProvider() {
+		return this.provider;
+	}
+
+	public void setProvider(@Nullable Provider provider) {
+		this.provider = provider;
+	}
+
+	public @Nullable String getTenant() {
+		return this.tenant;
+	}
+
+	public void setTenant(@Nullable String tenant) {
+		this.tenant = tenant;
+	}
+
+	public @Nullable String getDomain() {
+		return this.domain;
+	}
+
+	public void setDomain(@Nullable String domain) {
+		this.domain = domain;
+	}
+
+	public @Nullable String getRealm() {
+		return this.realm;
+	}
+
+	public void setRealm(@Nullable String realm) {
+		this.realm = realm;
+	}
+
 	public @Nullable URI getIssuerUri() {
 		return this.issuerUri;
 	}
@@ -165,12 +245,36 @@ public class PkceRegistrationProperties {
 		this.deviceAuthorizationUri = deviceAuthorizationUri;
 	}
 
+	public @Nullable URI getUserInfoUri() {
+		return this.userInfoUri;
+	}
+
+	public void setUserInfoUri(@Nullable URI userInfoUri) {
+		this.userInfoUri = userInfoUri;
+	}
+
 	public @Nullable String getClientId() {
 		return this.clientId;
 	}
 
 	public void setClientId(@Nullable String clientId) {
 		this.clientId = clientId;
+	}
+
+	public @Nullable String getClientSecret() {
+		return this.clientSecret;
+	}
+
+	public void setClientSecret(@Nullable String clientSecret) {
+		this.clientSecret = clientSecret;
+	}
+
+	public @Nullable ClientAuthentication getClientAuthenticationMethod() {
+		return this.clientAuthenticationMethod;
+	}
+
+	public void setClientAuthenticationMethod(@Nullable ClientAuthentication clientAuthenticationMethod) {
+		this.clientAuthenticationMethod = clientAuthenticationMethod;
 	}
 
 	public URI getRedirectUri() {

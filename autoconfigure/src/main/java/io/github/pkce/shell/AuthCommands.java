@@ -21,6 +21,7 @@ import io.github.pkce.ClientConfigStore;
 import io.github.pkce.Credentials;
 import io.github.pkce.PkceAuthenticator;
 import io.github.pkce.PkceAuthenticators;
+import io.github.pkce.PkceException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.shell.core.command.CommandContext;
@@ -70,9 +71,13 @@ public final class AuthCommands {
 			description = "Sign in with the browser and store the tokens")
 	public void login(@Option(longName = "registration", shortName = 'r', defaultValue = "default",
 			description = "Registration to sign in to") String registration, CommandContext context) {
-		Credentials credentials = authenticator(registration).login();
+		PkceAuthenticator authenticator = authenticator(registration);
+		Credentials credentials = authenticator.login();
 		PrintWriter out = context.outputWriter();
 		Identity identity = Identity.of(credentials.idToken());
+		if (identity == null) {
+			identity = lookUp(authenticator);
+		}
 		out.println("Signed in" + ((identity != null) ? " as " + identity.name() : "") + "."
 				+ ((credentials.expiresAt() != null)
 						? " The access token is valid until " + describeInstant(credentials.expiresAt()) + "." : ""));
@@ -97,8 +102,9 @@ public final class AuthCommands {
 	}
 
 	/**
-	 * Shows whether the user is signed in, as whom and until when, without any network
-	 * call.
+	 * Shows whether the user is signed in, as whom and until when. No network call is
+	 * made, except for a provider that gives no ID token but has a userinfo endpoint
+	 * (GitHub): the user is then read from it with the stored access token.
 	 * @param registration the registration name
 	 * @param context the command context
 	 */
@@ -114,9 +120,7 @@ public final class AuthCommands {
 			lines.add("Not signed in. Run 'auth login" + option(registration) + "' to sign in.");
 		}
 		else {
-			Identity identity = Identity.of(credentials.idToken());
-			lines.add((identity != null) ? "Signed in as " + identity.describe()
-					: "Signed in (no ID token: request the openid scope to see who)");
+			lines.add(describeUser(authenticator, credentials));
 			lines.add("Access token: " + describeExpiry(credentials, registration));
 			lines.add("Refresh token: " + (credentials.isRefreshable() ? "present" : "none"));
 			if (!credentials.scopes().isEmpty()) {
@@ -147,6 +151,36 @@ public final class AuthCommands {
 		PrintWriter out = context.outputWriter();
 		out.println(token);
 		out.flush();
+	}
+
+	private static String describeUser(PkceAuthenticator authenticator, Credentials credentials) {
+		Identity identity = Identity.of(credentials.idToken());
+		if (identity != null) {
+			return "Signed in as " + identity.describe();
+		}
+		Map<String, Object> userInfo;
+		try {
+			userInfo = authenticator.userInfo();
+		}
+		catch (PkceException ex) {
+			return "Signed in (who could not be read: " + ex.getMessage() + ")";
+		}
+		if (userInfo == null) {
+			return "Signed in (no ID token: request the openid scope to see who)";
+		}
+		Identity user = Identity.of(userInfo);
+		return (user != null) ? "Signed in as " + user.describe() : "Signed in (the userinfo endpoint did not say who)";
+	}
+
+	private static @Nullable Identity lookUp(PkceAuthenticator authenticator) {
+		try {
+			Map<String, Object> userInfo = authenticator.userInfo();
+			return (userInfo != null) ? Identity.of(userInfo) : null;
+		}
+		catch (PkceException ex) {
+			// the sign-in itself succeeded; who it was is a courtesy
+			return null;
+		}
 	}
 
 	private PkceAuthenticator authenticator(@Nullable String registration) {
@@ -217,6 +251,23 @@ public final class AuthCommands {
 			catch (ParseException ex) {
 				return null;
 			}
+		}
+
+		/**
+		 * Reads who the user is from a userinfo response: OpenID Connect claims
+		 * ({@code sub}, {@code preferred_username}, {@code email}) or GitHub's fields
+		 * ({@code id}, {@code login}, {@code email}).
+		 */
+		static @Nullable Identity of(Map<String, Object> userInfo) {
+			Object subject = (userInfo.get("sub") != null) ? userInfo.get("sub") : userInfo.get("id");
+			if (subject == null) {
+				return null;
+			}
+			Object username = (userInfo.get("preferred_username") != null) ? userInfo.get("preferred_username")
+					: userInfo.get("login");
+			Object email = userInfo.get("email");
+			return new Identity(String.valueOf(subject), (username != null) ? String.valueOf(username) : null,
+					(email != null) ? String.valueOf(email) : null);
 		}
 
 		String name() {
