@@ -26,9 +26,10 @@ import org.springframework.shell.test.autoconfigure.ShellTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @SpringBootTest(classes = ShellTestApplication.class,
-		properties = { "spring.shell.interactive.enabled=false", "auth.pkce.client-id=cli",
-				"auth.pkce.issuer-uri=https://login.example.com", "auth.pkce.endpoint=https://api.example.com",
-				"auth.pkce.login.on-demand=false", "auth.pkce.registrations.work.client-id=work",
+		properties = { "spring.shell.interactive.enabled=false", "auth.pkce.store.type=memory",
+				"auth.pkce.client-id=cli", "auth.pkce.issuer-uri=https://login.example.com",
+				"auth.pkce.endpoint=https://api.example.com", "auth.pkce.login.on-demand=false",
+				"auth.pkce.registrations.work.client-id=work",
 				"auth.pkce.registrations.work.issuer-uri=https://work.example.com" })
 @ShellTest
 class AuthCommandsTests {
