@@ -41,7 +41,11 @@ final class CraftedCallbackBrowser implements BrowserLauncher {
 	public boolean open(URI uri) {
 		Map<String, String> parameters = parse(uri.getRawQuery());
 		this.requests.add(parameters);
-		HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+		// Redirects followed, as a browser does after the accepted response.
+		HttpClient http = HttpClient.newBuilder()
+			.version(HttpClient.Version.HTTP_1_1)
+			.followRedirects(HttpClient.Redirect.NORMAL)
+			.build();
 		for (String query : this.callbackQueries.apply(parameters)) {
 			URI callback = URI.create(parameters.get("redirect_uri") + "?" + query);
 			try {

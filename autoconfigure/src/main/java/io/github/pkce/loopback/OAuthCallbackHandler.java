@@ -1,28 +1,22 @@
 package io.github.pkce.loopback;
 
-import java.io.IOException;
-import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import io.github.pkce.PkceErrorCodes;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Handles every request that reaches the loopback server and turns the one authorization
+ * Answers every request that reaches the loopback server and turns the one authorization
  * response that carries the expected {@code state} into an {@link AuthorizationCode}.
  * <p>
  * Any process on this machine, and any web page the user has open, can send requests to
@@ -32,36 +26,33 @@ import org.jspecify.annotations.Nullable;
  * {@code state} completes it. Requests addressed to a host name we did not advertise are
  * refused, which defeats DNS rebinding.
  * <p>
- * Thread-safe: requests are handled concurrently by the server's executor; the first
+ * The accepted response is answered with a {@code 303 See Other} to the "done" path,
+ * which shows the success or failure page: the address bar and the history then hold a
+ * URL without the code or the {@code state}.
+ * <p>
+ * Thread-safe: requests are handled concurrently by the server's threads; the first
  * accepted response wins.
  *
  * @author pkce-spring-boot
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8252#section-7.3">RFC 8252 section
  * 7.3</a>
  */
-final class OAuthCallbackHandler implements HttpHandler {
+final class OAuthCallbackHandler {
 
-	/**
-	 * Longest request URI served. An authorization response is a few hundred characters;
-	 * the cap keeps a hostile local client from making us decode megabytes.
-	 */
-	static final int MAX_REQUEST_URI_LENGTH = 8 * 1024;
+	private static final String NOT_FOUND_PAGE = LoopbackResponse.plainPage("Not found", "Not found.");
 
-	private static final String NOT_FOUND_PAGE = page("Not found", "Not found.");
+	private static final String METHOD_NOT_ALLOWED_PAGE = LoopbackResponse.plainPage("Method not allowed",
+			"Method not allowed.");
 
-	private static final String METHOD_NOT_ALLOWED_PAGE = page("Method not allowed", "Method not allowed.");
-
-	private static final String BAD_REQUEST_PAGE = page("Bad request", "Bad request.");
-
-	private static final String MISDIRECTED_PAGE = page("Misdirected request",
+	private static final String MISDIRECTED_PAGE = LoopbackResponse.plainPage("Misdirected request",
 			"This server only answers requests sent to the address the sign-in was started with.");
 
-	private static final String URI_TOO_LONG_PAGE = page("Request URI too long", "Request URI too long.");
-
-	private static final String ALREADY_COMPLETED_PAGE = page("Sign-in completed",
+	private static final String ALREADY_COMPLETED_PAGE = LoopbackResponse.plainPage("Sign-in completed",
 			"This sign-in has already completed; you can close this tab.");
 
 	private final String path;
+
+	private final String donePath;
 
 	private final Set<String> authorities;
 
@@ -69,11 +60,23 @@ final class OAuthCallbackHandler implements HttpHandler {
 
 	private final EndpointMetadata pages;
 
-	/** Set by the first accepted response, before its page is written. */
-	private final AtomicBoolean claimed = new AtomicBoolean();
+	/**
+	 * When the first accepted response arrived ({@link System#nanoTime()}); set before
+	 * its answer is written.
+	 */
+	private final AtomicReference<@Nullable Long> acceptedAt = new AtomicReference<>();
 
-	/** Completed only once the page of the accepted response has been sent. */
+	/** Completed only once the answer to the accepted response has been sent. */
 	private final CompletableFuture<AuthorizationCode> result = new CompletableFuture<>();
+
+	/** Completed once the page of the accepted response has been asked for. */
+	private final CompletableFuture<Void> donePageRequested = new CompletableFuture<>();
+
+	/** Completed once the page of the accepted response has been sent. */
+	private final CompletableFuture<Void> donePageSent = new CompletableFuture<>();
+
+	/** The page shown at the "done" path, set with the accepted response. */
+	private volatile @Nullable LoopbackResponse donePage;
 
 	private final Map<Rejection, AtomicInteger> rejections = new EnumMap<>(Rejection.class);
 
@@ -87,12 +90,23 @@ final class OAuthCallbackHandler implements HttpHandler {
 	 */
 	OAuthCallbackHandler(String path, Set<String> authorities, String expectedState, EndpointMetadata pages) {
 		this.path = path;
+		this.donePath = donePath(path);
 		this.authorities = Set.copyOf(authorities);
 		this.expectedState = expectedState.getBytes(StandardCharsets.UTF_8);
 		this.pages = pages;
 		for (Rejection rejection : Rejection.values()) {
 			this.rejections.put(rejection, new AtomicInteger());
 		}
+	}
+
+	/**
+	 * Returns the path the browser is sent to once the response has been accepted:
+	 * {@code /callback/done} for {@code /callback}, {@code /done} for {@code /}.
+	 * @param path the path of the redirect URI
+	 * @return the path of the page shown at the end
+	 */
+	static String donePath(String path) {
+		return path.endsWith("/") ? path + "done" : path + "/done";
 	}
 
 	/**
@@ -105,10 +119,40 @@ final class OAuthCallbackHandler implements HttpHandler {
 	}
 
 	/**
-	 * Ends the wait without a response, because the server is closing.
+	 * Returns the future completed once the browser has been sent the page of the
+	 * accepted response.
+	 * @return the future, never completed while no response has been accepted
+	 */
+	CompletableFuture<Void> donePageSent() {
+		return this.donePageSent;
+	}
+
+	/**
+	 * Returns the future completed once the browser has asked for the page of the
+	 * accepted response, just before it is sent.
+	 * @return the future, never completed while no response has been accepted
+	 */
+	CompletableFuture<Void> donePageRequested() {
+		return this.donePageRequested;
+	}
+
+	/**
+	 * Returns when the accepted response arrived.
+	 * @return the {@link System#nanoTime()} of its arrival, or {@code null} while none
+	 * has been accepted
+	 */
+	@Nullable Long acceptedAt() {
+		return this.acceptedAt.get();
+	}
+
+	/**
+	 * Ends the wait without a response, because the server is closing, unless a response
+	 * has been accepted: its answer may still be on its way.
 	 */
 	void cancel() {
-		this.result.cancel(false);
+		if (this.acceptedAt.get() == null) {
+			this.result.cancel(false);
+		}
 	}
 
 	/**
@@ -129,49 +173,51 @@ final class OAuthCallbackHandler implements HttpHandler {
 		return summary.toString();
 	}
 
-	@Override
-	public void handle(HttpExchange exchange) throws IOException {
-		try (exchange) {
-			serve(exchange);
-		}
+	/**
+	 * Answers a request. The answer to the accepted response completes {@link #result()}
+	 * once it has been sent, or once sending it failed.
+	 * @param request the request
+	 * @return the response to send
+	 */
+	LoopbackResponse handle(RequestHead request) {
+		LoopbackResponse response = answer(request);
+		return "HEAD".equals(request.method()) ? response.withoutBody() : response;
 	}
 
-	private void serve(HttpExchange exchange) throws IOException {
-		URI requestUri = exchange.getRequestURI();
-		if (requestUri.toString().length() > MAX_REQUEST_URI_LENGTH) {
-			respond(exchange, 414, URI_TOO_LONG_PAGE);
-			return;
-		}
-		List<String> hosts = exchange.getRequestHeaders().get("Host");
-		if (hosts == null || hosts.size() != 1) {
-			respond(exchange, 400, BAD_REQUEST_PAGE);
-			return;
+	private LoopbackResponse answer(RequestHead request) {
+		if (request.hosts().size() != 1) {
+			return LoopbackResponse.error(400);
 		}
 		// A web page that rebinds its own host name to 127.0.0.1 reaches this port with
 		// that name in the Host header: refusing it keeps such pages from reading our
 		// answers or feeding us callbacks under another name.
-		if (!isAdvertised(hosts.get(0))
-				|| (requestUri.getRawAuthority() != null && !isAdvertised(requestUri.getRawAuthority()))) {
-			respond(exchange, 421, MISDIRECTED_PAGE);
-			return;
+		if (!isAdvertised(request.hosts().get(0))
+				|| (request.authority() != null && !isAdvertised(request.authority()))) {
+			return LoopbackResponse.page(421, MISDIRECTED_PAGE);
 		}
-		if (!this.path.equals(requestUri.getRawPath())) {
-			respond(exchange, 404, NOT_FOUND_PAGE);
-			return;
+		boolean callback = this.path.equals(request.rawPath());
+		if (!callback && !this.donePath.equals(request.rawPath())) {
+			return LoopbackResponse.page(404, NOT_FOUND_PAGE);
 		}
-		if (!"GET".equals(exchange.getRequestMethod())) {
-			exchange.getResponseHeaders().set("Allow", "GET");
-			respond(exchange, 405, METHOD_NOT_ALLOWED_PAGE);
-			return;
+		// No CORS headers, and OPTIONS is refused: a preflight from another origin fails.
+		if (!"GET".equals(request.method())) {
+			return LoopbackResponse.page(405, METHOD_NOT_ALLOWED_PAGE).withHeader("Allow", "GET");
 		}
-		if (this.claimed.get() || this.result.isDone()) {
-			respond(exchange, 200, ALREADY_COMPLETED_PAGE);
-			return;
+		if (!callback) {
+			LoopbackResponse done = this.donePage;
+			if (done == null) {
+				return LoopbackResponse.page(404, NOT_FOUND_PAGE);
+			}
+			this.donePageRequested.complete(null);
+			return done;
 		}
-		receive(exchange, requestUri.getRawQuery());
+		if (this.acceptedAt.get() != null || this.result.isDone()) {
+			return LoopbackResponse.page(200, ALREADY_COMPLETED_PAGE);
+		}
+		return receive(request.rawQuery());
 	}
 
-	private void receive(HttpExchange exchange, @Nullable String rawQuery) throws IOException {
+	private LoopbackResponse receive(@Nullable String rawQuery) {
 		Map<String, String> parameters = new HashMap<>();
 		Rejection rejection = parse(rawQuery, parameters);
 		if (rejection == null) {
@@ -185,38 +231,32 @@ final class OAuthCallbackHandler implements HttpHandler {
 				rejection = Rejection.STATE_MISMATCH;
 			}
 			else {
-				accept(exchange, toAuthorizationCode(state, parameters), parameters.containsKey("error"));
-				return;
+				return accept(toAuthorizationCode(state, parameters), parameters.containsKey("error"));
 			}
 		}
 		this.rejections.get(rejection).incrementAndGet();
-		respond(exchange, 400, this.pages.failurePage(rejection.errorCode, rejection.pageDescription));
+		return LoopbackResponse.page(400, this.pages.failurePage(rejection.errorCode, rejection.pageDescription));
 	}
 
-	private void accept(HttpExchange exchange, AuthorizationCode response, boolean relayedError) throws IOException {
+	private LoopbackResponse accept(AuthorizationCode response, boolean relayedError) {
 		// Two valid responses can race (a double-clicked link); only the first counts.
-		if (!this.claimed.compareAndSet(false, true)) {
-			respond(exchange, 200, ALREADY_COMPLETED_PAGE);
-			return;
+		if (!this.acceptedAt.compareAndSet(null, System.nanoTime())) {
+			return LoopbackResponse.page(200, ALREADY_COMPLETED_PAGE);
 		}
-		try {
-			if (!response.isError()) {
-				respond(exchange, 200, this.pages.successPage());
-			}
-			else {
-				// An error relayed from the authorization server is a well-formed
-				// response; our own "no code" verdict means the request was malformed.
-				respond(exchange, relayedError ? 200 : 400,
-						this.pages.failurePage(response.error(), response.errorDescription()));
-			}
-			// Send the page before the waiting thread wakes up: the caller stops the
-			// server as soon as it has the response, which would cut the browser off.
-			exchange.close();
+		LoopbackResponse page;
+		if (!response.isError()) {
+			page = LoopbackResponse.page(200, this.pages.successPage());
 		}
-		finally {
-			// Even if the browser went away, the response was received.
-			this.result.complete(response);
+		else {
+			// An error relayed from the authorization server is a well-formed response;
+			// our own "no code" verdict means the request was malformed.
+			page = LoopbackResponse.page(relayedError ? 200 : 400,
+					this.pages.failurePage(response.error(), response.errorDescription()));
 		}
+		this.donePage = page.afterSending(() -> this.donePageSent.complete(null));
+		// The waiting thread wakes up once the redirect has been sent: the caller may
+		// close the server then, which keeps serving the page briefly.
+		return LoopbackResponse.seeOther(this.donePath).afterSending(() -> this.result.complete(response));
 	}
 
 	private static AuthorizationCode toAuthorizationCode(String state, Map<String, String> parameters) {
@@ -273,29 +313,7 @@ final class OAuthCallbackHandler implements HttpHandler {
 	}
 
 	private boolean isAdvertised(String authority) {
-		return this.authorities.contains(authority.trim().toLowerCase(Locale.ROOT));
-	}
-
-	private static void respond(HttpExchange exchange, int status, String html) throws IOException {
-		byte[] body = html.getBytes(StandardCharsets.UTF_8);
-		Headers headers = exchange.getResponseHeaders();
-		headers.set("Content-Type", "text/html; charset=utf-8");
-		// The pages follow a URL that carried the code: keep them out of caches and keep
-		// that URL out of the Referer of anything the page links to (RFC 9700).
-		headers.set("Cache-Control", "no-store");
-		headers.set("Referrer-Policy", "no-referrer");
-		headers.set("X-Content-Type-Options", "nosniff");
-		if ("HEAD".equals(exchange.getRequestMethod())) {
-			exchange.sendResponseHeaders(status, -1);
-			return;
-		}
-		exchange.sendResponseHeaders(status, body.length);
-		exchange.getResponseBody().write(body);
-	}
-
-	private static String page(String title, String text) {
-		return "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>" + title
-				+ "</title></head>\n<body><p>" + text + "</p></body>\n</html>\n";
+		return this.authorities.contains(authority.toLowerCase(Locale.ROOT));
 	}
 
 	/**

@@ -10,12 +10,15 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
@@ -57,6 +60,13 @@ import org.springframework.util.Assert;
  * so there is no moment when it is readable by others); an existing file readable by
  * other users is reported and, when this user owns it, made owner-only. On Windows the
  * files inherit the ACL of the user's profile directory.
+ * <p>
+ * The store refuses, with a {@link PkceException} that names the path and what to do, to
+ * read or write a credentials file or lock file that is a symbolic link, to use a
+ * directory that is a symbolic link, and (on POSIX systems) to use a directory that other
+ * users can write: whoever can write there can replace the credentials or point them
+ * elsewhere. Symbolic links higher up the directory's path (such as macOS' {@code /var})
+ * are followed as usual.
  * <p>
  * A save writes a temporary file in the same directory, forces it to disk and renames it
  * over the old file in one atomic step, holding a lock on a side file
@@ -186,8 +196,13 @@ public final class FileCredentialStore implements CredentialStore {
 	@Override
 	public @Nullable Credentials load(String key) {
 		Path file = getFile(key);
+		if (Files.isSymbolicLink(file)) {
+			throw symbolicLink("read", file);
+		}
 		byte[] bytes;
-		try (InputStream input = Files.newInputStream(file)) {
+		// No following a link planted since the check.
+		try (InputStream input = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+			checkDirectory("read");
 			checkPermissions(file);
 			bytes = input.readNBytes(CredentialsCodec.MAX_SIZE + 1);
 		}
@@ -220,6 +235,12 @@ public final class FileCredentialStore implements CredentialStore {
 		Path file = getFile(key);
 		byte[] bytes = CredentialsCodec.encode(credentials).getBytes(StandardCharsets.UTF_8);
 		withLock(file, "save", () -> {
+			// The rename below would replace a link rather than write through it;
+			// refusing
+			// tells the user that something is off.
+			if (Files.isSymbolicLink(file)) {
+				throw symbolicLink("save", file);
+			}
 			deleteStaleTemporaryFiles(file);
 			Path temporary = createTemporaryFile(file);
 			try {
@@ -266,6 +287,10 @@ public final class FileCredentialStore implements CredentialStore {
 			}
 			try {
 				createDirectory();
+				checkDirectory(action);
+				if (Files.isSymbolicLink(lockFile)) {
+					throw symbolicLink(action, lockFile);
+				}
 				try (FileChannel channel = openLockFile(lockFile); FileLock lock = acquire(channel)) {
 					if (lock == null) {
 						throw lockTimeout(action, file, lockFile);
@@ -319,9 +344,48 @@ public final class FileCredentialStore implements CredentialStore {
 	}
 
 	private FileChannel openLockFile(Path lockFile) throws IOException {
-		Set<StandardOpenOption> options = EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+		Set<OpenOption> options = Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+				LinkOption.NOFOLLOW_LINKS);
 		return this.posix ? FileChannel.open(lockFile, options, PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE))
 				: FileChannel.open(lockFile, options);
+	}
+
+	/**
+	 * Refuses a directory that is a symbolic link, is not a directory, or that other
+	 * users can write: they could swap the credentials file for their own or for a link.
+	 */
+	private void checkDirectory(String action) throws IOException {
+		if (Files.isSymbolicLink(this.directory)) {
+			throw new PkceException(PkceErrorCodes.CREDENTIAL_STORE,
+					"Refusing to " + action + " credentials in " + this.directory
+							+ ": it is a symbolic link, which could lead the credentials to a place others control."
+							+ " Replace it with a directory of your own (mkdir -m 700), or choose another directory.");
+		}
+		if (!this.posix) {
+			return;
+		}
+		PosixFileAttributes attributes = Files.readAttributes(this.directory, PosixFileAttributes.class,
+				LinkOption.NOFOLLOW_LINKS);
+		if (!attributes.isDirectory()) {
+			throw new PkceException(PkceErrorCodes.CREDENTIAL_STORE, "Refusing to " + action + " credentials in "
+					+ this.directory + ": it is not a directory. Remove it, or choose another directory.");
+		}
+		Set<PosixFilePermission> permissions = attributes.permissions();
+		if (permissions.contains(PosixFilePermission.GROUP_WRITE)
+				|| permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+			throw new PkceException(PkceErrorCodes.CREDENTIAL_STORE,
+					"Refusing to " + action + " credentials in " + this.directory + ": other users can write to it ("
+							+ PosixFilePermissions.toString(permissions)
+							+ ") and could replace the credentials. Run chmod 700 " + this.directory
+							+ ", or choose another directory.");
+		}
+	}
+
+	private static PkceException symbolicLink(String action, Path file) {
+		return new PkceException(PkceErrorCodes.CREDENTIAL_STORE,
+				"Refusing to " + action + " the credentials file " + file + " through a symbolic link, which could"
+						+ " lead the credentials to a place others control. Remove the link (rm " + file
+						+ ") and sign in again.");
 	}
 
 	private Path createTemporaryFile(Path file) throws IOException {

@@ -20,22 +20,37 @@ import java.time.Duration;
  */
 final class LoopbackClient {
 
-	private static final Duration TIMEOUT = Duration.ofSeconds(2);
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-	private final HttpClient client = HttpClient.newBuilder()
-		.version(HttpClient.Version.HTTP_1_1)
-		.proxy(HttpClient.Builder.NO_PROXY)
-		.connectTimeout(TIMEOUT)
-		.build();
+	private final HttpClient client;
 
 	private final URI base;
 
 	/**
-	 * Creates a client for the server's redirect URI.
+	 * Creates a client for the server's redirect URI that follows redirects, as a browser
+	 * does.
 	 * @param redirectUri the redirect URI of the server
 	 */
 	LoopbackClient(URI redirectUri) {
+		this(redirectUri, HttpClient.Redirect.NORMAL);
+	}
+
+	private LoopbackClient(URI redirectUri, HttpClient.Redirect redirects) {
 		this.base = redirectUri;
+		this.client = HttpClient.newBuilder()
+			.version(HttpClient.Version.HTTP_1_1)
+			.proxy(HttpClient.Builder.NO_PROXY)
+			.connectTimeout(TIMEOUT)
+			.followRedirects(redirects)
+			.build();
+	}
+
+	/**
+	 * Returns a client for the same server that shows redirects instead of following
+	 * them.
+	 */
+	LoopbackClient notFollowingRedirects() {
+		return new LoopbackClient(this.base, HttpClient.Redirect.NEVER);
 	}
 
 	/**

@@ -1,10 +1,9 @@
 package io.github.pkce.loopback;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest.BodyPublishers;
@@ -16,10 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpContext;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpPrincipal;
 import io.github.pkce.PkceErrorCodes;
 import io.github.pkce.PkceException;
 import org.junit.jupiter.api.AfterEach;
@@ -76,6 +71,47 @@ class OAuthCallbackHandlerTests {
 		assertThat(result.code()).isEqualTo(CODE);
 		assertThat(result.state()).isEqualTo(STATE);
 		assertThat(result.issuer()).isEqualTo("https://idp.example.com/realm");
+	}
+
+	@Test
+	void acceptedCallbackIsRedirectedToAUrlWithoutCodeOrState() throws Exception {
+		HttpResponse<String> redirect = this.client.notFollowingRedirects().callback(VALID);
+		assertThat(redirect.statusCode()).isEqualTo(303);
+		assertThat(redirect.headers().firstValue("Location")).hasValue("/callback/done");
+		assertThat(redirect.headers().firstValue("Cache-Control")).hasValue("no-store");
+		assertThat(redirect.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
+		assertThat(redirect.body()).isEmpty();
+		assertThat(this.server.awaitAuthorizationCode(WAIT).code()).isEqualTo(CODE);
+		HttpResponse<String> page = this.client.get("/callback/done");
+		assertThat(page.statusCode()).isEqualTo(200);
+		assertThat(page.body()).contains(SUCCESS_TEXT);
+	}
+
+	@Test
+	void browserFollowingTheRedirectEndsOnTheCleanUrl() throws Exception {
+		HttpResponse<String> response = this.client.callback(VALID);
+		assertThat(response.uri()).hasToString(this.server.getRedirectUri() + "/done");
+		assertThat(response.previousResponse()).hasValueSatisfying((redirect) -> {
+			assertThat(redirect.statusCode()).isEqualTo(303);
+			assertThat(redirect.body()).isNull();
+		});
+		assertThat(response.body()).contains(SUCCESS_TEXT);
+	}
+
+	@Test
+	void donePageIsNotFoundBeforeTheCallback() throws Exception {
+		assertThat(this.client.get("/callback/done").statusCode()).isEqualTo(404);
+		assertThat(this.client.send("POST", "/callback/done", BodyPublishers.noBody()).statusCode()).isEqualTo(405);
+		assertThatExceptionOfType(PkceException.class).isThrownBy(() -> this.server.awaitAuthorizationCode(SHORT_WAIT))
+			.satisfies((ex) -> assertThat(ex.getErrorCode()).isEqualTo(PkceErrorCodes.LOGIN_TIMEOUT));
+	}
+
+	@Test
+	void forgedCallbackIsAnsweredInPlaceWithoutARedirect() throws Exception {
+		HttpResponse<String> rejected = this.client.notFollowingRedirects().callback("code=forged&state=forged");
+		assertThat(rejected.statusCode()).isEqualTo(400);
+		assertThat(rejected.headers().firstValue("Location")).isEmpty();
+		assertThat(this.client.get("/callback/done").statusCode()).isEqualTo(404);
 	}
 
 	@Test
@@ -146,8 +182,19 @@ class OAuthCallbackHandlerTests {
 	void acceptedResponseCompletesTheLoginEvenWhenItsPageCannotBeSent() {
 		OAuthCallbackHandler handler = new OAuthCallbackHandler("/callback", Set.of("127.0.0.1:8400"), STATE,
 				EndpointMetadata.defaults());
+		byte[] request = ("GET /callback?" + VALID + " HTTP/1.1\r\nHost: 127.0.0.1:8400\r\n\r\n")
+			.getBytes(StandardCharsets.US_ASCII);
+		OutputStream disconnected = new OutputStream() {
+
+			@Override
+			public void write(int b) throws IOException {
+				throw new IOException("Broken pipe");
+			}
+
+		};
 		assertThatIOException()
-			.isThrownBy(() -> handler.handle(new DisconnectedExchange(URI.create("/callback?" + VALID))));
+			.isThrownBy(() -> OAuthHttpServer.exchange(new ByteArrayInputStream(request), disconnected, handler, () -> {
+			}));
 		assertThat(handler.result()).isCompletedWithValueMatching((response) -> CODE.equals(response.code()));
 	}
 
@@ -261,6 +308,29 @@ class OAuthCallbackHandlerTests {
 	}
 
 	@Test
+	void xssShapedErrorIsShownEscapedOnTheFailurePage() throws Exception {
+		String attack = "\"><img src=x onerror=alert(document.domain)><script>fetch('//evil.example')</script>";
+		HttpResponse<String> response = this.client.callback("error=" + encode(attack) + "&error_description="
+				+ encode(attack + "&amp;") + "&error_uri=" + encode("javascript:alert(1)") + "&state=" + STATE);
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).doesNotContain("<img")
+			.doesNotContain("<script")
+			.doesNotContain("javascript:")
+			.contains(
+					"&quot;&gt;&lt;img src=x onerror=alert(document.domain)&gt;&lt;script&gt;fetch(&#39;//evil.example&#39;)&lt;/script&gt;&amp;amp;");
+		assertThat(this.server.awaitAuthorizationCode(WAIT).error()).isEqualTo(attack);
+	}
+
+	@Test
+	void xssShapedParametersOfAForgedCallbackAreNeverShown() throws Exception {
+		String attack = "<script>alert(1)</script>";
+		HttpResponse<String> response = this.client
+			.callback("error=" + encode(attack) + "&error_description=" + encode(attack) + "&state=" + encode(attack));
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(response.body()).doesNotContain("<script").doesNotContain("alert(1)");
+	}
+
+	@Test
 	void missingCodeCompletesWithAnInvalidResponseError() throws Exception {
 		HttpResponse<String> response = this.client.callback("code=&state=" + STATE);
 		assertThat(response.statusCode()).isEqualTo(400);
@@ -318,13 +388,13 @@ class OAuthCallbackHandlerTests {
 					+ " in the browser.");
 		String ours = LoopbackClient.raw(port,
 				"GET /callback?" + VALID + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n\r\n");
-		assertThat(ours).startsWith("HTTP/1.1 200");
+		assertThat(ours).startsWith("HTTP/1.1 303");
 		assertThat(this.server.awaitAuthorizationCode(WAIT).code()).isEqualTo(CODE);
 	}
 
 	@Test
 	void overlongRequestUriIsRefusedAndTheWaitGoesOn() throws Exception {
-		String padding = "x".repeat(OAuthCallbackHandler.MAX_REQUEST_URI_LENGTH);
+		String padding = "x".repeat(RequestHead.MAX_SIZE);
 		HttpResponse<String> response = this.client.callback(VALID + "&padding=" + padding);
 		assertThat(response.statusCode()).isEqualTo(414);
 		assertThat(this.client.callback(VALID).statusCode()).isEqualTo(200);
@@ -349,104 +419,8 @@ class OAuthCallbackHandlerTests {
 			.allMatch(Thread::isDaemon);
 	}
 
-	/**
-	 * An exchange whose browser has gone away: sending the response fails.
-	 */
-	private static final class DisconnectedExchange extends HttpExchange {
-
-		private final Headers requestHeaders = new Headers();
-
-		private final Headers responseHeaders = new Headers();
-
-		private final URI uri;
-
-		DisconnectedExchange(URI uri) {
-			this.uri = uri;
-			this.requestHeaders.set("Host", "127.0.0.1:8400");
-		}
-
-		@Override
-		public Headers getRequestHeaders() {
-			return this.requestHeaders;
-		}
-
-		@Override
-		public Headers getResponseHeaders() {
-			return this.responseHeaders;
-		}
-
-		@Override
-		public URI getRequestURI() {
-			return this.uri;
-		}
-
-		@Override
-		public String getRequestMethod() {
-			return "GET";
-		}
-
-		@Override
-		public HttpContext getHttpContext() {
-			throw new UnsupportedOperationException();
-		}
-
-		@Override
-		public void close() {
-		}
-
-		@Override
-		public InputStream getRequestBody() {
-			return InputStream.nullInputStream();
-		}
-
-		@Override
-		public OutputStream getResponseBody() {
-			return OutputStream.nullOutputStream();
-		}
-
-		@Override
-		public void sendResponseHeaders(int code, long length) throws IOException {
-			throw new IOException("Broken pipe");
-		}
-
-		@Override
-		public InetSocketAddress getRemoteAddress() {
-			return new InetSocketAddress(InetAddress.getLoopbackAddress(), 50000);
-		}
-
-		@Override
-		public int getResponseCode() {
-			return -1;
-		}
-
-		@Override
-		public InetSocketAddress getLocalAddress() {
-			return new InetSocketAddress(InetAddress.getLoopbackAddress(), 8400);
-		}
-
-		@Override
-		public String getProtocol() {
-			return "HTTP/1.1";
-		}
-
-		@Override
-		public Object getAttribute(String name) {
-			return null;
-		}
-
-		@Override
-		public void setAttribute(String name, Object value) {
-		}
-
-		@Override
-		public void setStreams(InputStream in, OutputStream out) {
-		}
-
-		@Override
-		public HttpPrincipal getPrincipal() {
-			return null;
-		}
-
+	private static String encode(String value) {
+		return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8);
 	}
 
 }

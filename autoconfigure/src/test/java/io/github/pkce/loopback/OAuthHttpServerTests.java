@@ -93,7 +93,7 @@ class OAuthHttpServerTests {
 		assertThat(redirectUri).hasToString("http://localhost:" + redirectUri.getPort() + "/callback");
 		String response = LoopbackClient.raw(redirectUri.getPort(), "GET /callback?code=" + CODE + "&state=" + STATE
 				+ " HTTP/1.1\r\nHost: localhost:" + redirectUri.getPort() + "\r\nConnection: close\r\n\r\n");
-		assertThat(response).startsWith("HTTP/1.1 200");
+		assertThat(response).startsWith("HTTP/1.1 303").contains("\r\nLocation: /callback/done\r\n");
 		assertThat(server.awaitAuthorizationCode(WAIT).code()).isEqualTo(CODE);
 	}
 
@@ -242,6 +242,42 @@ class OAuthHttpServerTests {
 	}
 
 	@Test
+	void closedServerStillServesThePageTheBrowserWasRedirectedTo() throws Exception {
+		OAuthHttpServer server = start("http://127.0.0.1:0/callback");
+		LoopbackClient client = new LoopbackClient(server.getRedirectUri());
+		HttpResponse<String> redirect = client.notFollowingRedirects().callback("code=" + CODE + "&state=" + STATE);
+		assertThat(redirect.statusCode()).isEqualTo(303);
+		assertThat(server.awaitAuthorizationCode(WAIT).code()).isEqualTo(CODE);
+		server.close();
+		HttpResponse<String> page = client.get("/callback/done");
+		assertThat(page.statusCode()).isEqualTo(200);
+		assertThat(page.body()).contains("Signed in.");
+		awaitPortFree(server.getRedirectUri().getPort());
+	}
+
+	@Test
+	void closedServerFreesThePortEvenIfTheBrowserNeverFollowsTheRedirect() throws Exception {
+		OAuthHttpServer server = start("http://127.0.0.1:0/callback");
+		new LoopbackClient(server.getRedirectUri()).notFollowingRedirects()
+			.callback("code=" + CODE + "&state=" + STATE);
+		assertThat(server.awaitAuthorizationCode(WAIT).code()).isEqualTo(CODE);
+		server.close();
+		awaitPortFree(server.getRedirectUri().getPort());
+		assertThat(server.awaitAuthorizationCode(WAIT).code()).isEqualTo(CODE);
+	}
+
+	@Test
+	void closeWithoutAcceptedResponseFreesThePortAtOnce() throws Exception {
+		OAuthHttpServer server = start("http://127.0.0.1:0/callback");
+		int port = server.getRedirectUri().getPort();
+		new LoopbackClient(server.getRedirectUri()).callback("code=" + CODE + "&state=forged");
+		server.close();
+		try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
+			assertThat(socket.getLocalPort()).isEqualTo(port);
+		}
+	}
+
+	@Test
 	void closeCanBeCalledRepeatedly() {
 		OAuthHttpServer server = start("http://127.0.0.1:0/callback");
 		server.close();
@@ -252,6 +288,24 @@ class OAuthHttpServerTests {
 		OAuthHttpServer server = OAuthHttpServer.start(URI.create(redirectUri), STATE, EndpointMetadata.defaults());
 		this.servers.add(server);
 		return server;
+	}
+
+	/**
+	 * Waits, with a generous bound, until the port can be bound again.
+	 */
+	private static void awaitPortFree(int port) throws Exception {
+		long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+		while (true) {
+			try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
+				return;
+			}
+			catch (IOException ex) {
+				if (System.nanoTime() - deadline > 0) {
+					throw ex;
+				}
+				Thread.sleep(50);
+			}
+		}
 	}
 
 	private static void awaitWaiting(Thread thread) throws InterruptedException {

@@ -137,6 +137,121 @@ class FileCredentialStoreTests {
 	}
 
 	@Test
+	void symlinkedCredentialsFileIsRefusedAndItsTargetLeftAlone() throws Exception {
+		Files.createDirectories(this.directory);
+		Path target = Files.writeString(this.temp.resolve("elsewhere.txt"), "not yours");
+		Path file = this.store.getFile("key");
+		Files.createSymbolicLink(file, target);
+		assertThatExceptionOfType(PkceException.class).isThrownBy(() -> this.store.save("key", TestCredentials.first()))
+			.satisfies((ex) -> assertThat(ex.getErrorCode()).isEqualTo(PkceErrorCodes.CREDENTIAL_STORE))
+			.withMessage("Refusing to save the credentials file " + file + " through a symbolic link, which could"
+					+ " lead the credentials to a place others control. Remove the link (rm " + file
+					+ ") and sign in again.")
+			.withMessageNotContaining(TestCredentials.SECRET_MARK);
+		assertThatExceptionOfType(PkceException.class).isThrownBy(() -> this.store.load("key"))
+			.withMessageStartingWith("Refusing to read the credentials file " + file + " through a symbolic link");
+		assertThat(target).hasContent("not yours");
+		assertThat(Files.isSymbolicLink(file)).isTrue();
+	}
+
+	@Test
+	void danglingSymlinkIsRefusedAndNothingIsCreatedThroughIt() throws Exception {
+		Files.createDirectories(this.directory);
+		Path target = this.temp.resolve("planted.json");
+		Files.createSymbolicLink(this.store.getFile("key"), target);
+		assertThatExceptionOfType(PkceException.class)
+			.isThrownBy(() -> this.store.save("key", TestCredentials.first()));
+		assertThat(target).doesNotExist();
+	}
+
+	@Test
+	void symlinkedLockFileIsRefused() throws Exception {
+		Files.createDirectories(this.directory);
+		Path target = this.temp.resolve("victim");
+		Path file = this.store.getFile("key");
+		Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
+		Files.createSymbolicLink(lockFile, target);
+		assertThatExceptionOfType(PkceException.class).isThrownBy(() -> this.store.save("key", TestCredentials.first()))
+			.withMessageStartingWith("Refusing to save the credentials file " + lockFile + " through a symbolic link");
+		assertThat(target).doesNotExist();
+		assertThat(file).doesNotExist();
+	}
+
+	@Test
+	void symlinkedDirectoryIsRefused() throws Exception {
+		Path real = Files.createDirectories(this.temp.resolve("real"));
+		Files.createDirectories(this.directory.getParent());
+		Files.createSymbolicLink(this.directory, real);
+		assertThatExceptionOfType(PkceException.class).isThrownBy(() -> this.store.save("key", TestCredentials.first()))
+			.withMessage("Refusing to save credentials in " + this.directory + ": it is a symbolic link, which could"
+					+ " lead the credentials to a place others control. Replace it with a directory of your own"
+					+ " (mkdir -m 700), or choose another directory.");
+		try (Stream<Path> files = Files.list(real)) {
+			assertThat(files).isEmpty();
+		}
+	}
+
+	@Test
+	@DisabledOnOs(OS.WINDOWS)
+	void directoryOthersCanWriteIsRefused() throws Exception {
+		this.store.save("key", TestCredentials.first());
+		for (String permissions : List.of("rwxrwx---", "rwx---rwx", "rwxrwxrwx")) {
+			Files.setPosixFilePermissions(this.directory, PosixFilePermissions.fromString(permissions));
+			String shown = PosixFilePermissions.toString(Files.getPosixFilePermissions(this.directory));
+			assertThatExceptionOfType(PkceException.class)
+				.isThrownBy(() -> this.store.save("key", TestCredentials.second()))
+				.withMessage("Refusing to save credentials in " + this.directory + ": other users can write to it ("
+						+ shown + ") and could replace the credentials. Run chmod 700 " + this.directory
+						+ ", or choose another directory.");
+			assertThatExceptionOfType(PkceException.class).isThrownBy(() -> this.store.load("key"))
+				.withMessageStartingWith("Refusing to read credentials in " + this.directory);
+		}
+		Files.setPosixFilePermissions(this.directory, PosixFilePermissions.fromString("rwxr-xr-x"));
+		assertThat(this.store.load("key")).isEqualTo(TestCredentials.first());
+		this.store.save("key", TestCredentials.second());
+		assertThat(this.store.load("key")).isEqualTo(TestCredentials.second());
+	}
+
+	@Test
+	void everyTruncationOfAStoredFileReadsAsNothingWithOneWarningEach(CapturedOutput output) throws Exception {
+		this.store.save("key", TestCredentials.first());
+		Path file = this.store.getFile("key");
+		byte[] full = Files.readAllBytes(file);
+		for (int length = 0; length < full.length; length++) {
+			Files.write(file, java.util.Arrays.copyOf(full, length));
+			// a distinct modification time for each version, as a real truncation has
+			Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(1_000_000L + length));
+			assertThat(this.store.load("key")).isNull();
+			assertThat(this.store.load("key")).isNull();
+		}
+		assertThat(output.toString().split("Ignoring the credentials file ", -1)).hasSize(full.length + 1);
+		assertThat(output).doesNotContain(TestCredentials.SECRET_MARK);
+	}
+
+	@Test
+	void hostileFilesReadAsNothingAndNeverQuoteTheirContent(CapturedOutput output) throws Exception {
+		Files.createDirectories(this.directory);
+		Path file = this.store.getFile("key");
+		List<byte[]> hostile = List.of(new byte[] { (byte) 0xff, (byte) 0xfe, 0, 'S' },
+				"SECRET\u0000".getBytes(StandardCharsets.UTF_8), "[".repeat(100_000).getBytes(StandardCharsets.UTF_8),
+				("{\"version\":1,\"tokenType\":\"Bearer\",\"accessToken\":\"SECRET\",\"expiresAt\":\""
+						+ "9".repeat(5000) + "\"}")
+					.getBytes(StandardCharsets.UTF_8),
+				"{\"version\":99999999999999999999,\"accessToken\":\"SECRET\"}".getBytes(StandardCharsets.UTF_8),
+				"{\"version\":1.0,\"accessToken\":\"SECRET\"}".getBytes(StandardCharsets.UTF_8),
+				"{\"version\":1,\"tokenType\":\"Bearer\",\"accessToken\":\"SECRET\",\"scopes\":[null]}"
+					.getBytes(StandardCharsets.UTF_8),
+				("{\"version\":1,\"tokenType\":\"Bearer\",\"accessToken\":\"SECRET\",\"x\":" + "[".repeat(2000)
+						+ "]".repeat(2000) + "}")
+					.getBytes(StandardCharsets.UTF_8));
+		for (byte[] content : hostile) {
+			Files.write(file, content);
+			assertThat(this.store.load("key")).isNull();
+		}
+		assertThat(output).contains("Ignoring the credentials file").doesNotContain(TestCredentials.SECRET_MARK);
+	}
+
+	@Test
 	void corruptFileIsReportedOnceAndReadsAsNothing(CapturedOutput output) throws Exception {
 		this.store.save("key", TestCredentials.first());
 		Path file = this.store.getFile("key");
