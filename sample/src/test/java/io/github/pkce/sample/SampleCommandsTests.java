@@ -52,7 +52,8 @@ class SampleCommandsTests {
 	@Test
 	void loginStatusApiTokenLogout(@Autowired ScriptedBrowser browser) throws Exception {
 		assertThat(lines("auth login")).singleElement().asString().startsWith("Signed in as alice.");
-		assertThat(browser.lastPage().url().getPath()).isEqualTo("/callback");
+		assertThat(browser.lastPage().url().getPath()).isEqualTo("/callback/done");
+		assertThat(browser.lastPage().url().getQuery()).isNull();
 		assertThat(lines("auth status")).contains("Signed in as alice", "Refresh token: present",
 				"Scopes: offline_access openid profile", "Endpoint: " + this.server.issuer());
 		assertThat(lines("api me")).containsExactly("HTTP 200 OK",

@@ -44,7 +44,8 @@ class EmbeddedAuthorizationServerExtensionTests {
 			throws ParseException {
 		Credentials credentials = login(server, browser);
 		assertThat(JWTParser.parse(credentials.idToken()).getJWTClaimsSet().getSubject()).isEqualTo("bob");
-		assertThat(browser.lastPage().url().getPath()).isEqualTo("/callback");
+		assertThat(browser.lastPage().url().getPath()).isEqualTo("/callback/done");
+		assertThat(browser.lastPage().url().getQuery()).isNull();
 	}
 
 	@Test
