@@ -3,8 +3,6 @@ package io.github.pkce;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.text.ParseException;
 import java.time.Clock;
@@ -18,6 +16,7 @@ import java.util.function.Consumer;
 
 import com.nimbusds.jwt.JWTParser;
 import io.github.pkce.browser.BrowserLauncher;
+import io.github.pkce.internal.Hashes;
 import io.github.pkce.loopback.AuthorizationCode;
 import io.github.pkce.loopback.EndpointMetadata;
 import io.github.pkce.loopback.OAuthHttpServer;
@@ -692,7 +691,7 @@ public final class AuthorizationClient {
 					// OidcAuthorizationCodeAuthenticationProvider
 					// compares the ID token's nonce with the hash of the raw value kept
 					// here
-					additional.put(OidcParameterNames.NONCE, sha256(nonce));
+					additional.put(OidcParameterNames.NONCE, Hashes.sha256Base64Url(nonce));
 				}
 			})
 			.attributes((attributes) -> {
@@ -730,16 +729,6 @@ public final class AuthorizationClient {
 		byte[] bytes = new byte[32];
 		RANDOM.nextBytes(bytes);
 		return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-	}
-
-	private static String sha256(String value) {
-		try {
-			byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.US_ASCII));
-			return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 	/**

@@ -1,17 +1,15 @@
 package io.github.pkce;
 
+import io.github.pkce.internal.Hashes;
+
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -32,7 +30,7 @@ final class ProcessLock {
 	private final Path file;
 
 	ProcessLock(Path directory, String key) {
-		this.file = directory.resolve(sha256(key) + ".lock");
+		this.file = directory.resolve(Hashes.sha256Hex(key).substring(0, 32) + ".lock");
 	}
 
 	static Path defaultDirectory(Map<String, String> environment, String userHome) {
@@ -112,16 +110,6 @@ final class ProcessLock {
 		}
 		catch (IOException ex) {
 			// nothing to do
-		}
-	}
-
-	private static String sha256(String key) {
-		try {
-			byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-			return HexFormat.of().formatHex(digest, 0, 16);
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
 		}
 	}
 

@@ -1,11 +1,9 @@
 package io.github.pkce.store;
 
+import io.github.pkce.internal.Hashes;
+
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Locale;
 
 import org.jspecify.annotations.Nullable;
@@ -54,7 +52,8 @@ public final class CredentialKeys {
 		String issuer = normalize(issuerOrTokenEndpoint);
 		String target = StringUtils.hasText(targetEndpoint) ? normalize(targetEndpoint) : null;
 		String canonical = "pkce-key-v1" + field(issuer) + field(clientId) + ((target != null) ? field(target) : "-");
-		return readable(host(issuer), 60) + "-" + readable(clientId, 40) + "-" + sha256Hex(canonical).substring(0, 16);
+		return readable(host(issuer), 60) + "-" + readable(clientId, 40) + "-"
+				+ Hashes.sha256Hex(canonical).substring(0, 16);
 	}
 
 	private static String field(String value) {
@@ -98,16 +97,6 @@ public final class CredentialKeys {
 		String readable = text.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]+", "_");
 		readable = readable.substring(0, Math.min(readable.length(), maxLength));
 		return readable.isEmpty() ? "_" : readable;
-	}
-
-	private static String sha256Hex(String text) {
-		try {
-			return HexFormat.of()
-				.formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("SHA-256 is not available", ex);
-		}
 	}
 
 }

@@ -1,5 +1,7 @@
 package io.github.pkce.store;
 
+import io.github.pkce.internal.Hashes;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -16,16 +18,12 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -186,7 +184,7 @@ public final class FileCredentialStore implements CredentialStore {
 		String readable = key.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]+", "_");
 		readable = readable.substring(0, Math.min(readable.length(), 60));
 		// '+' never appears in a plain key, so the two forms cannot meet
-		return "credentials-" + readable + "+" + sha256Hex(key).substring(0, 16) + ".json";
+		return "credentials-" + readable + "+" + Hashes.sha256Hex(key).substring(0, 16) + ".json";
 	}
 
 	/**
@@ -500,16 +498,6 @@ public final class FileCredentialStore implements CredentialStore {
 		String message = ex.getMessage();
 		String name = ex.getClass().getSimpleName();
 		return (message != null) ? name + ": " + message : name;
-	}
-
-	private static String sha256Hex(String text) {
-		try {
-			return HexFormat.of()
-				.formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("SHA-256 is not available", ex);
-		}
 	}
 
 	@Override
