@@ -1,5 +1,8 @@
 package io.github.pkce.shell;
 
+import io.github.pkce.store.CredentialStore;
+import io.github.pkce.store.CredentialStores;
+
 import io.github.pkce.LogoutResult;
 
 import java.io.PrintWriter;
@@ -50,15 +53,15 @@ public final class AuthCommands {
 
 	private final Map<String, URI> endpoints;
 
-	private final @Nullable String storeDescription;
+	private final @Nullable CredentialStore store;
 
 	private final Clock clock;
 
-	AuthCommands(PkceAuthenticators authenticators, Map<String, URI> endpoints, @Nullable String storeDescription,
+	AuthCommands(PkceAuthenticators authenticators, Map<String, URI> endpoints, @Nullable CredentialStore store,
 			Clock clock) {
 		this.authenticators = authenticators;
 		this.endpoints = Map.copyOf(endpoints);
-		this.storeDescription = storeDescription;
+		this.store = store;
 		this.clock = clock;
 	}
 
@@ -129,7 +132,7 @@ public final class AuthCommands {
 		}
 		URI endpoint = this.endpoints.get(registration);
 		lines.add("Endpoint: " + ((endpoint != null) ? endpoint : "none configured"));
-		lines.add("Store: " + ((this.storeDescription != null) ? this.storeDescription + ", " : "") + "key "
+		lines.add("Store: " + ((this.store != null) ? CredentialStores.describe(this.store) + ", " : "") + "key "
 				+ authenticator.getStoreKey());
 		PrintWriter out = context.outputWriter();
 		lines.forEach(out::println);

@@ -46,8 +46,8 @@ public final class PkceShellAutoConfiguration {
 	AuthCommands pkceAuthCommands(PkceAuthenticators authenticators, ObjectProvider<PkceProperties> properties,
 			ObjectProvider<CredentialStore> store) {
 		CredentialStore credentialStore = store.getIfUnique();
-		return new AuthCommands(authenticators, endpoints(properties.getIfAvailable()),
-				(credentialStore != null) ? credentialStore.getClass().getSimpleName() : null, Clock.systemUTC());
+		return new AuthCommands(authenticators, endpoints(properties.getIfAvailable()), credentialStore,
+				Clock.systemUTC());
 	}
 
 	@Bean(AuthCommands.FAILURES)

@@ -63,6 +63,10 @@ final class AutoCredentialStore implements CredentialStore, AutoCloseable {
 	 * @param key the key about to be used, to name its file in the warning
 	 * @return the keyring store or the file store
 	 */
+	@Nullable CredentialStore getChosen() {
+		return this.chosen;
+	}
+
 	CredentialStore chosen(String key) {
 		CredentialStore store = this.chosen;
 		if (store != null) {

@@ -69,6 +69,35 @@ public final class CredentialStores {
 		return KeyringCredentialStore.isJavaKeyringPresent();
 	}
 
+	/**
+	 * Describes where a store keeps credentials, for a user: "system keyring (service
+	 * my-cli)", "files in /home/u/.config/my-cli", "memory only"; for
+	 * {@link StoreType#AUTO} before its first use, which of the two it will try. Opens
+	 * nothing.
+	 * @param store the store
+	 * @return a short description
+	 */
+	public static String describe(CredentialStore store) {
+		Assert.notNull(store, "store cannot be null");
+		if (store instanceof CachingCredentialStore caching) {
+			return describe(caching.getDelegate());
+		}
+		if (store instanceof KeyringCredentialStore keyring) {
+			return "system keyring (service " + keyring.getServiceName() + ")";
+		}
+		if (store instanceof FileCredentialStore file) {
+			return "files in " + file.getDirectory();
+		}
+		if (store instanceof InMemoryCredentialStore) {
+			return "memory only";
+		}
+		if (store instanceof AutoCredentialStore auto) {
+			CredentialStore chosen = auto.getChosen();
+			return (chosen != null) ? describe(chosen) : "system keyring, else files (chosen at first use)";
+		}
+		return store.toString();
+	}
+
 	private static KeyringCredentialStore keyring(StoreOptions options) {
 		return new KeyringCredentialStore(options.getKeyringServiceName(), options.getKeyringTimeout());
 	}

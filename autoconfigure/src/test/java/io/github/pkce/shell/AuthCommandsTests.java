@@ -69,7 +69,7 @@ class AuthCommandsTests {
 	void statusWhenSignedOut() throws Exception {
 		assertThat(lines("auth status")).containsExactly("Registration: default",
 				"Not signed in. Run 'auth login' to sign in.", "Endpoint: https://api.example.com",
-				"Store: CachingCredentialStore, key " + DEFAULT_KEY);
+				"Store: memory only, key " + DEFAULT_KEY);
 	}
 
 	@Test
@@ -83,7 +83,7 @@ class AuthCommandsTests {
 				"Signed in as alice (alice@example.com, subject 248289761001)",
 				"Access token: valid until " + expiresAt.truncatedTo(ChronoUnit.SECONDS) + " (in 2 hours)",
 				"Refresh token: present", "Scopes: openid profile", "Endpoint: https://api.example.com",
-				"Store: CachingCredentialStore, key " + DEFAULT_KEY);
+				"Store: memory only, key " + DEFAULT_KEY);
 	}
 
 	@Test
@@ -100,7 +100,7 @@ class AuthCommandsTests {
 	void statusOfANamedRegistration() throws Exception {
 		assertThat(lines("auth status --registration work")).containsExactly("Registration: work",
 				"Not signed in. Run 'auth login --registration work' to sign in.", "Endpoint: none configured",
-				"Store: CachingCredentialStore, key " + CredentialKeys.of("https://work.example.com", "work", null));
+				"Store: memory only, key " + CredentialKeys.of("https://work.example.com", "work", null));
 	}
 
 	@Test
