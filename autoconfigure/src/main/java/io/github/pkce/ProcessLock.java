@@ -6,11 +6,14 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
@@ -26,6 +29,8 @@ import org.jspecify.annotations.Nullable;
 final class ProcessLock {
 
 	private static final Duration POLL = Duration.ofMillis(25);
+
+	private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
 	private final Path file;
 
@@ -82,8 +87,16 @@ final class ProcessLock {
 
 	private FileChannel open() {
 		try {
-			Files.createDirectories(this.file.getParent());
-			return FileChannel.open(this.file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+			if (!POSIX) {
+				Files.createDirectories(this.file.getParent());
+				return FileChannel.open(this.file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+			}
+			// the names of the user's accounts are nobody else's business: owner-only
+			// from creation
+			Files.createDirectories(this.file.getParent(),
+					PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+			return FileChannel.open(this.file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+					PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
 		}
 		catch (IOException ex) {
 			throw new PkceException(PkceErrorCodes.LOCK_UNAVAILABLE, "Cannot create the lock file " + this.file + " ("

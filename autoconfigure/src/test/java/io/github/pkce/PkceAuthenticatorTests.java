@@ -165,6 +165,19 @@ class PkceAuthenticatorTests {
 	}
 
 	@Test
+	@org.junit.jupiter.api.condition.EnabledOnOs({ org.junit.jupiter.api.condition.OS.LINUX,
+			org.junit.jupiter.api.condition.OS.MAC })
+	void lockDirectoryAndFileAreOwnerOnly(@TempDir Path directory) throws Exception {
+		Path locks = directory.resolve("locks");
+		ProcessLock lock = new ProcessLock(locks, "k");
+		lock.acquire(Duration.ofSeconds(5)).close();
+		assertThat(java.nio.file.attribute.PosixFilePermissions
+			.toString(java.nio.file.Files.getPosixFilePermissions(locks))).isEqualTo("rwx------");
+		assertThat(java.nio.file.attribute.PosixFilePermissions
+			.toString(java.nio.file.Files.getPosixFilePermissions(lock.getFile()))).isEqualTo("rw-------");
+	}
+
+	@Test
 	void defaultLockDirectoryIsInTheUsersCache() {
 		assertThat(ProcessLock.defaultDirectory(Map.of("XDG_CACHE_HOME", "/home/u/.xdg"), "/home/u"))
 			.isEqualTo(Path.of("/home/u/.xdg/pkce-spring-boot/locks"));
