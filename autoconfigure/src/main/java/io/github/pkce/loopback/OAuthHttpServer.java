@@ -326,11 +326,22 @@ public final class OAuthHttpServer implements AutoCloseable {
 		this.workers.shutdown();
 		if (Thread.currentThread() != this.acceptor) {
 			// The socket is released only once the thread blocked in accept() has woken
-			// up: wait for it, so that the port is free when this returns.
-			try {
-				this.acceptor.join(STOP_TIMEOUT_MILLIS);
+			// up: wait for it, so that the port is free when this returns. Also when this
+			// thread was interrupted (a cancelled login closes the server from exactly
+			// such
+			// a thread): the wait is short and bounded, and the flag is restored after
+			// it.
+			boolean interrupted = Thread.interrupted();
+			long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_TIMEOUT_MILLIS);
+			while (this.acceptor.isAlive() && System.nanoTime() - deadline < 0) {
+				try {
+					this.acceptor.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+				}
+				catch (InterruptedException ex) {
+					interrupted = true;
+				}
 			}
-			catch (InterruptedException ex) {
+			if (interrupted) {
 				Thread.currentThread().interrupt();
 			}
 		}

@@ -196,6 +196,31 @@ class OAuthHttpServerTests {
 	}
 
 	@Test
+	void closingFromAnInterruptedThreadStillFreesThePortBeforeReturning() throws Exception {
+		OAuthHttpServer server = start("http://127.0.0.1:0/callback");
+		int port = server.getRedirectUri().getPort();
+		AtomicReference<Throwable> failure = new AtomicReference<>();
+		AtomicBoolean interruptFlagKept = new AtomicBoolean();
+		// a cancelled login (Ctrl-C) closes the server from the interrupted thread itself
+		Thread cancelled = new Thread(() -> {
+			Thread.currentThread().interrupt();
+			server.close();
+			interruptFlagKept.set(Thread.currentThread().isInterrupted());
+			try (java.net.ServerSocket again = new java.net.ServerSocket(port, 1,
+					java.net.InetAddress.getByName("127.0.0.1"))) {
+				// bound: the port was free when close() returned
+			}
+			catch (Throwable ex) {
+				failure.set(ex);
+			}
+		});
+		cancelled.start();
+		cancelled.join(WAIT.toMillis() * 2);
+		assertThat(failure.get()).isNull();
+		assertThat(interruptFlagKept).isTrue();
+	}
+
+	@Test
 	void closingTheServerCancelsAWaitingLogin() throws Exception {
 		OAuthHttpServer server = start("http://127.0.0.1:0/callback");
 		AtomicReference<Throwable> thrown = new AtomicReference<>();
