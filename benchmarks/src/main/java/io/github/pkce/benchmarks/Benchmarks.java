@@ -21,11 +21,13 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 /**
  * Runs the token-handling benchmarks and prints the figures: {@link HotPathBenchmark}
  * (JMH) with the ratios of our time per request to each peer's, then the
- * {@link RefreshStorm}.
+ * {@link RefreshStorm}; on request, {@link DpopProofBenchmark} (JMH).
  * <p>
- * Usage: {@code java -jar benchmarks.jar [hot-path | storm] [options]}. With no command
- * both run. JMH options ({@code -wi 3 -i 5 -f 1 -w 1s -r 1s} are the defaults; any option
- * of {@code java -jar benchmarks.jar -h}'s JMH list) go to the hot path, and
+ * Usage: {@code java -jar benchmarks.jar [hot-path | storm | dpop] [options]}. With no
+ * command the hot path and the storm run. JMH options
+ * ({@code -wi 3 -i 5 -f 1 -w 1s -r 1s} are the defaults; any option of
+ * {@code java -jar benchmarks.jar -h}'s JMH list) go to the hot path and the DPoP
+ * benchmark, and
  * {@code --threads=N --rounds=N --warmup-rounds=N --warmup-refreshes=N --delay-ms=N} to
  * the storm. The exit status is 1 when pkce-spring-boot made other than exactly one
  * token-endpoint call in a storm round.
@@ -40,6 +42,10 @@ public final class Benchmarks {
 
 	private static final Map<String, String> REFERENCES = new LinkedHashMap<>();
 
+	private static final Map<String, String> DPOP = new LinkedHashMap<>();
+
+	private static final Map<String, String> DPOP_REFERENCES = new LinkedHashMap<>();
+
 	/** The least each contender must do: write the header into its library's headers. */
 	private static final Map<String, String> FLOORS = Map.of(OURS, "springHeaderWrite", "springSecurity",
 			"springHeaderWrite", "googleOAuthClient", "googleHeaderWrite");
@@ -51,6 +57,11 @@ public final class Benchmarks {
 		REFERENCES.put("pkceCredentials", "reference: PkceAuthenticator.credentials() alone");
 		REFERENCES.put("springHeaderWrite", "reference: Spring HttpHeaders.set(Authorization, Bearer+token)");
 		REFERENCES.put("googleHeaderWrite", "reference: google HttpHeaders.setAuthorization(Bearer+token)");
+		DPOP.put("resourceRequest", "DpopProofs.create, resource request (GET, ath)");
+		DPOP.put("tokenRequest", "DpopProofs.create, token request (POST, no ath)");
+		DPOP_REFERENCES.put("nimbusSignedJwt", "reference: nimbus JWTClaimsSet + SignedJWT per proof (ath)");
+		DPOP_REFERENCES.put("es256Signature", "reference: ES256 signature alone (nimbus ECDSASigner)");
+		DPOP_REFERENCES.put("jti", "reference: jti alone (16 bytes of SecureRandom, base64url)");
 	}
 
 	private Benchmarks() {
@@ -58,14 +69,16 @@ public final class Benchmarks {
 
 	/**
 	 * Runs the benchmarks.
-	 * @param args {@code hot-path} or {@code storm} (both when absent), then options
+	 * @param args {@code hot-path}, {@code storm} or {@code dpop} (the first two when
+	 * absent), then options
 	 * @throws Exception when a benchmark cannot run
 	 */
 	public static void main(String[] args) throws Exception {
 		List<String> arguments = new ArrayList<>(List.of(args));
 		String command = (!arguments.isEmpty() && !arguments.get(0).startsWith("-")) ? arguments.remove(0) : "all";
-		if (!List.of("all", "hot-path", "storm").contains(command)) {
-			System.err.println("Unknown command '" + command + "'; use hot-path, storm, or none for both.");
+		if (!List.of("all", "hot-path", "storm", "dpop").contains(command)) {
+			System.err
+				.println("Unknown command '" + command + "'; use hot-path, storm, dpop, or none for the first two.");
 			System.exit(2);
 		}
 		List<String> stormArguments = arguments.stream().filter(RefreshStorm.Settings::isOption).toList();
@@ -82,13 +95,18 @@ public final class Benchmarks {
 			return;
 		}
 		if (commandLine.shouldHelp()) {
-			System.out.println("Usage: java -jar benchmarks.jar [hot-path | storm] [JMH options] [storm options]");
+			System.out
+				.println("Usage: java -jar benchmarks.jar [hot-path | storm | dpop] [JMH options] [storm options]");
 			System.out.println(
 					"Storm options: --threads=N (64) --rounds=N (20) --warmup-rounds=N (5) --warmup-refreshes=N (200)"
 							+ " --delay-ms=N (20)");
 			System.out.println("JMH options (defaults -wi 3 -w 1s -i 5 -r 1s -f 1):");
 			commandLine.showHelp();
 			return;
+		}
+		if (command.equals("dpop")) {
+			dpop(commandLine, System.out);
+			System.exit(0);
 		}
 		boolean passed = true;
 		if (!command.equals("storm")) {
@@ -102,23 +120,51 @@ public final class Benchmarks {
 	}
 
 	private static void hotPath(CommandLineOptions commandLine, PrintStream out) throws Exception {
-		// the annotations on HotPathBenchmark hold the defaults; the command line wins
+		report(run(HotPathBenchmark.class, commandLine), out);
+	}
+
+	private static void dpop(CommandLineOptions commandLine, PrintStream out) throws Exception {
+		Map<String, RunResult> byMethod = byMethod(run(DpopProofBenchmark.class, commandLine));
+		out.println("DPoP: creating one proof (RFC 9449 section 4.2) with an EC P-256 key (lower is better)");
+		out.printf(Locale.ROOT, "  %-64s %9s %18s%n", "", "median", "mean ± 99.9% error");
+		print(DPOP, byMethod, out);
+		print(DPOP_REFERENCES, byMethod, out);
+		RunResult signature = byMethod.get("es256Signature");
+		if (signature == null || signature.getParams().getMode() != Mode.AverageTime) {
+			return;
+		}
+		out.println("  time above the ES256 signature alone (medians):");
+		for (String name : List.of("resourceRequest", "tokenRequest", "nimbusSignedJwt")) {
+			RunResult result = byMethod.get(name);
+			if (result != null) {
+				out.printf(Locale.ROOT, "    %-22s %8.1f %s%n", name, median(result) - median(signature),
+						result.getPrimaryResult().getScoreUnit());
+			}
+		}
+	}
+
+	private static Collection<RunResult> run(Class<?> benchmark, CommandLineOptions commandLine) throws Exception {
+		// the annotations on the benchmark class hold the defaults; the command line wins
 		// over them
 		Options options = new OptionsBuilder().parent(commandLine)
-			.include(HotPathBenchmark.class.getName())
+			.include(benchmark.getName())
 			.addProfiler(GCProfiler.class)
 			.shouldFailOnError(true)
 			.build();
-		Collection<RunResult> results = new Runner(options).run();
-		report(results, out);
+		return new Runner(options).run();
 	}
 
-	private static void report(Collection<RunResult> results, PrintStream out) {
+	private static Map<String, RunResult> byMethod(Collection<RunResult> results) {
 		Map<String, RunResult> byMethod = new LinkedHashMap<>();
 		for (RunResult result : results) {
 			String benchmark = result.getParams().getBenchmark();
 			byMethod.put(benchmark.substring(benchmark.lastIndexOf('.') + 1), result);
 		}
+		return byMethod;
+	}
+
+	private static void report(Collection<RunResult> results, PrintStream out) {
+		Map<String, RunResult> byMethod = byMethod(results);
 		out.println("Hot path: putting a valid access token on one request, through each library's interceptor"
 				+ " (no I/O; lower is better)");
 		out.printf(Locale.ROOT, "  %-64s %9s %18s%n", "", "median", "mean ± 99.9% error");
