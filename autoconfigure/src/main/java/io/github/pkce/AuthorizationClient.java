@@ -16,6 +16,9 @@ import java.util.function.Consumer;
 
 import com.nimbusds.jwt.JWTParser;
 import io.github.pkce.browser.BrowserLauncher;
+import io.github.pkce.dpop.DpopKey;
+import io.github.pkce.dpop.DpopNonces;
+import io.github.pkce.dpop.DpopProofs;
 import io.github.pkce.internal.Hashes;
 import io.github.pkce.loopback.AuthorizationCode;
 import io.github.pkce.loopback.EndpointMetadata;
@@ -86,6 +89,15 @@ public final class AuthorizationClient {
 
 	private static final String OFFLINE_ACCESS = "offline_access";
 
+	/** The JWS algorithm of our DPoP proofs. */
+	static final String DPOP_ALGORITHM = "ES256";
+
+	/** The request header that carries a DPoP proof (RFC 9449 section 4.1). */
+	static final String DPOP_HEADER = "DPoP";
+
+	/** The error asking for a DPoP nonce (RFC 9449 section 8). */
+	static final String USE_DPOP_NONCE = "use_dpop_nonce";
+
 	private static final ParameterizedTypeReference<Map<String, Object>> JSON_OBJECT = new ParameterizedTypeReference<>() {
 	};
 
@@ -112,6 +124,11 @@ public final class AuthorizationClient {
 	 */
 	private final RestClientRefreshTokenTokenResponseClient refreshTokenClient;
 
+	/** The latest DPoP nonce of each server origin (RFC 9449 section 8). */
+	private final DpopNonces nonces = new DpopNonces();
+
+	private final DpopProofs proofs;
+
 	private volatile @Nullable ProviderMetadata metadata;
 
 	private volatile @Nullable IdTokenDecoders idTokenDecoders;
@@ -119,9 +136,13 @@ public final class AuthorizationClient {
 	private AuthorizationClient(Builder builder) {
 		this.config = builder.config;
 		this.restClient = builder.restClient;
-		this.tokenRestClient = OAuthRestClients.forTokenRequests(builder.restClient);
+		this.proofs = new DpopProofs(builder.clock);
+		this.tokenRestClient = OAuthRestClients.forTokenRequests(builder.restClient, this.nonces);
 		this.refreshTokenClient = new RestClientRefreshTokenTokenResponseClient();
 		this.refreshTokenClient.setRestClient(this.tokenRestClient);
+		this.refreshTokenClient.addHeadersConverter((grant) -> (grant instanceof DpopRefreshGrantRequest bound)
+				? dpopHeaders(bound.key, URI.create(grant.getClientRegistration().getProviderDetails().getTokenUri()))
+				: new HttpHeaders());
 		this.refreshTokenClient.setParametersCustomizer((parameters) -> {
 			addAll(parameters, this.config.getRefreshParameters());
 			OAuthRestClients.hideSecretValues(parameters);
@@ -196,16 +217,106 @@ public final class AuthorizationClient {
 		ProviderMetadata provider = getProviderMetadata();
 		String state = randomToken();
 		String nonce = randomToken();
+		DpopKey key = newDpopKey(provider);
+		boolean push = usePushedAuthorizationRequest(provider);
 		OAuthHttpServer server = OAuthHttpServer.start(this.config.getRedirectUri(), state, this.pages);
 		try {
 			URI redirectUri = server.getRedirectUri();
 			ClientRegistration registration = registration(provider, redirectUri.toString());
-			OAuth2AuthorizationRequest request = authorizationRequest(provider, redirectUri, state, nonce);
-			return new PendingLogin(server, provider, registration, request);
+			OAuth2AuthorizationRequest request = authorizationRequest(provider, redirectUri, state, nonce, key);
+			PushedAuthorizationRequest pushed = push ? PushedAuthorizationRequest.push(this, provider, request, key)
+					: null;
+			return new PendingLogin(server, provider, registration, request, key, pushed);
 		}
 		catch (RuntimeException ex) {
 			server.close();
 			throw ex;
+		}
+	}
+
+	/**
+	 * Chooses the DPoP key of a new login (RFC 9449): a fresh key when the configuration
+	 * allows DPoP and the server advertises {@value #DPOP_ALGORITHM}.
+	 * @param provider the server's metadata
+	 * @return the key, or {@code null} for bearer tokens
+	 * @throws PkceException when DPoP is required and the server does not support it
+	 */
+	@Nullable DpopKey newDpopKey(ProviderMetadata provider) {
+		DpopMode mode = this.config.getDpop();
+		if (mode == DpopMode.NEVER) {
+			return null;
+		}
+		java.util.List<String> algorithms = provider.getDpopSigningAlgorithms();
+		if (algorithms.contains(DPOP_ALGORITHM)) {
+			return DpopKey.generate();
+		}
+		if (mode == DpopMode.ALWAYS) {
+			throw new PkceException(PkceErrorCodes.DPOP_UNSUPPORTED, "DPoP is required (dpop=always), but "
+					+ describe(provider)
+					+ (algorithms.isEmpty()
+							? " does not advertise DPoP (its metadata has no dpop_signing_alg_values_supported)"
+							: " accepts DPoP proofs signed with " + String.join(", ", algorithms)
+									+ " only, and this client signs them with " + DPOP_ALGORITHM)
+					+ ". Enable DPoP for this client on the server, or set dpop to auto to accept bearer tokens. "
+					+ "Nothing was sent to the server.");
+		}
+		return null;
+	}
+
+	private boolean usePushedAuthorizationRequest(ProviderMetadata provider) {
+		URI endpoint = provider.getPushedAuthorizationRequestEndpoint();
+		boolean required = provider.isRequirePushedAuthorizationRequests();
+		ParMode mode = this.config.getPar();
+		if (endpoint == null && (mode == ParMode.ALWAYS || required)) {
+			throw new PkceException(PkceErrorCodes.PAR_FAILED, describe(provider)
+					+ (required
+							? " requires pushed authorization requests (require_pushed_authorization_requests) but "
+									+ "advertises no pushed_authorization_request_endpoint"
+							: " has no pushed authorization request endpoint (RFC 9126), but par is set to always")
+					+ ". " + (required ? "Check the server's metadata." : "Set par to auto or never.")
+					+ " Nothing was sent to the server.");
+		}
+		if (mode == ParMode.NEVER && required) {
+			throw new PkceException(PkceErrorCodes.PAR_FAILED,
+					describe(provider) + " accepts only pushed authorization requests "
+							+ "(require_pushed_authorization_requests), but par is set to never. Set par to auto. "
+							+ "Nothing was sent to the server.");
+		}
+		return endpoint != null && mode != ParMode.NEVER;
+	}
+
+	static String describe(ProviderMetadata provider) {
+		return (provider.getIssuer() != null) ? provider.getIssuer() : provider.getAuthorizationEndpoint().toString();
+	}
+
+	/**
+	 * Returns the headers that carry a DPoP proof for a {@code POST} to an authorization
+	 * server endpoint, with the latest nonce that server sent (RFC 9449 section 8).
+	 * @param key the key
+	 * @param endpoint the endpoint
+	 * @return the headers
+	 */
+	HttpHeaders dpopHeaders(DpopKey key, URI endpoint) {
+		HttpHeaders headers = new HttpHeaders();
+		headers.set(DPOP_HEADER, this.proofs.create(key, "POST", endpoint, this.nonces.get(endpoint)));
+		return headers;
+	}
+
+	/**
+	 * Makes a token request and, when a DPoP server answers {@code use_dpop_nonce}, makes
+	 * it once more: the nonce of the error response is then in the proof (RFC 9449
+	 * section 8). Never more than once.
+	 */
+	static <T> T withDpopNonceRetry(@Nullable DpopKey key, java.util.function.Supplier<T> request) {
+		try {
+			return request.get();
+		}
+		catch (OAuth2AuthorizationException ex) {
+			if (key == null || !USE_DPOP_NONCE.equals(ex.getError().getErrorCode())) {
+				throw ex;
+			}
+			logger.debug("The token endpoint asked for a DPoP nonce; sending the request once more with it");
+			return request.get();
 		}
 	}
 
@@ -225,6 +336,12 @@ public final class AuthorizationClient {
 			throw new AccessTokenNotFoundException(
 					"The access token has expired and there is no refresh token. Sign in again.");
 		}
+		DpopKey key = credentials.dpopKey();
+		if (key == null && Credentials.DPOP.equalsIgnoreCase(credentials.tokenType())) {
+			// RFC 9449 section 5: the refresh token is bound to a key we no longer have
+			throw new AccessTokenNotFoundException("The stored tokens are bound to a DPoP key that was not stored "
+					+ "with them, so they cannot be refreshed. Sign in again.");
+		}
 		ProviderMetadata provider = getProviderMetadata();
 		ClientRegistration registration = registration(provider, this.config.getRedirectUri().toString());
 		RestClientRefreshTokenTokenResponseClient client = this.refreshTokenClient;
@@ -233,10 +350,13 @@ public final class AuthorizationClient {
 		// Microsoft expects the scope again on refresh:
 		// https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-auth-code-flow#refresh-the-access-token
 		Set<String> scopes = (this.config.getProvider() == Provider.MICROSOFT) ? this.config.getScopes() : Set.of();
+		OAuth2RefreshToken refresh = new OAuth2RefreshToken(refreshToken, null);
+		OAuth2RefreshTokenGrantRequest grant = (key != null)
+				? new DpopRefreshGrantRequest(registration, expired, refresh, scopes, key)
+				: new OAuth2RefreshTokenGrantRequest(registration, expired, refresh, scopes);
 		OAuth2AccessTokenResponse response;
 		try {
-			response = client.getTokenResponse(new OAuth2RefreshTokenGrantRequest(registration, expired,
-					new OAuth2RefreshToken(refreshToken, null), scopes));
+			response = withDpopNonceRetry(key, () -> client.getTokenResponse(grant));
 		}
 		catch (OAuth2AuthorizationException ex) {
 			throw translate(ex.getError(), ex, "refresh", provider);
@@ -248,7 +368,7 @@ public final class AuthorizationClient {
 		}
 		String newRefreshToken = (response.getRefreshToken() != null) ? response.getRefreshToken().getTokenValue()
 				: refreshToken;
-		return toCredentials(response, newRefreshToken, idToken, credentials.scopes());
+		return toCredentials(response, newRefreshToken, idToken, credentials.scopes(), key);
 	}
 
 	/**
@@ -355,7 +475,7 @@ public final class AuthorizationClient {
 			Map<String, Object> body = this.restClient.get()
 				.uri(endpoint)
 				.accept(org.springframework.http.MediaType.APPLICATION_JSON)
-				.headers((headers) -> headers.setBearerAuth(credentials.accessToken()))
+				.headers((headers) -> authorize(headers, credentials, "GET", endpoint))
 				.retrieve()
 				.body(JSON_OBJECT);
 			return (body != null) ? body : Map.of();
@@ -370,6 +490,22 @@ public final class AuthorizationClient {
 		catch (org.springframework.web.client.RestClientException ex) {
 			throw new PkceException(PkceErrorCodes.SERVER_UNAVAILABLE,
 					endpoint + " could not be reached (" + ProviderDiscovery.rootMessage(ex) + ")", ex);
+		}
+	}
+
+	/**
+	 * Puts the access token on a request the client makes itself: as a bearer token, or
+	 * as a DPoP token with a proof for the request (RFC 9449 section 7.1).
+	 */
+	private void authorize(HttpHeaders headers, Credentials credentials, String method, URI uri) {
+		DpopKey key = credentials.dpopKey();
+		if (key != null && credentials.isDpopBound()) {
+			headers.set(HttpHeaders.AUTHORIZATION, Credentials.DPOP + " " + credentials.accessToken());
+			headers.set(DPOP_HEADER,
+					this.proofs.create(key, method, uri, credentials.accessToken(), this.nonces.get(uri)));
+		}
+		else {
+			headers.setBearerAuth(credentials.accessToken());
 		}
 	}
 
@@ -413,7 +549,7 @@ public final class AuthorizationClient {
 	}
 
 	private Credentials exchange(ClientRegistration registration, OAuth2AuthorizationRequest request,
-			AuthorizationCode response, ProviderMetadata provider) {
+			AuthorizationCode response, ProviderMetadata provider, @Nullable DpopKey key) {
 		OAuth2AuthorizationResponse authorizationResponse = OAuth2AuthorizationResponse
 			.success(Objects.requireNonNull(response.code()))
 			.redirectUri(request.getRedirectUri())
@@ -435,10 +571,14 @@ public final class AuthorizationClient {
 			addAll(parameters, this.config.getTokenParameters());
 			OAuthRestClients.hideSecretValues(parameters);
 		});
+		if (key != null) {
+			// RFC 9449 section 5: a new proof for each request, with the latest nonce
+			tokenClient.addHeadersConverter((grant) -> dpopHeaders(key, provider.getTokenEndpoint()));
+		}
 		// the providers keep only parts of the token response: capture it whole
 		AtomicReference<OAuth2AccessTokenResponse> tokenResponse = new AtomicReference<>();
 		OAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> capturing = (grant) -> {
-			OAuth2AccessTokenResponse result = tokenClient.getTokenResponse(grant);
+			OAuth2AccessTokenResponse result = withDpopNonceRetry(key, () -> tokenClient.getTokenResponse(grant));
 			tokenResponse.set(result);
 			return result;
 		};
@@ -472,8 +612,30 @@ public final class AuthorizationClient {
 		if (refreshToken == null) {
 			warnWhenOfflineAccessWasRefused(request, provider);
 		}
-		return toCredentials(result, (refreshToken != null) ? refreshToken.getTokenValue() : null, idToken,
-				request.getScopes());
+		Credentials credentials = toCredentials(result, (refreshToken != null) ? refreshToken.getTokenValue() : null,
+				idToken, request.getScopes(), key);
+		checkBinding(credentials, provider);
+		return credentials;
+	}
+
+	/**
+	 * Accepts a bearer token answered to a request with a DPoP proof, as RFC 9449 section
+	 * 5 allows, unless DPoP is required.
+	 * @param credentials the new credentials
+	 * @param provider the server's metadata
+	 */
+	void checkBinding(Credentials credentials, ProviderMetadata provider) {
+		if (credentials.dpopKey() == null || credentials.isDpopBound()) {
+			return;
+		}
+		if (this.config.getDpop() == DpopMode.ALWAYS) {
+			throw new PkceException(PkceErrorCodes.DPOP_UNSUPPORTED, describe(provider)
+					+ " answered the DPoP proof with a " + credentials.tokenType() + " token, not one bound to the "
+					+ "key, and DPoP is required (dpop=always). The tokens were not stored. Enable DPoP for this "
+					+ "client on the server, or set dpop to auto to accept bearer tokens.");
+		}
+		logger.debug("The server issued a " + credentials.tokenType()
+				+ " token although the request carried a DPoP proof; it is used as a bearer token");
 	}
 
 	/**
@@ -542,6 +704,10 @@ public final class AuthorizationClient {
 
 	RestClient restClient() {
 		return this.restClient;
+	}
+
+	DpopNonces nonces() {
+		return this.nonces;
 	}
 
 	RestClient tokenRestClient() {
@@ -670,7 +836,7 @@ public final class AuthorizationClient {
 	}
 
 	private OAuth2AuthorizationRequest authorizationRequest(ProviderMetadata provider, URI redirectUri, String state,
-			String nonce) {
+			String nonce, @Nullable DpopKey key) {
 		Map<String, Object> parameters = new LinkedHashMap<>();
 		if (this.config.getAudience() != null) {
 			parameters.put("audience", this.config.getAudience());
@@ -686,6 +852,10 @@ public final class AuthorizationClient {
 			.state(state)
 			.additionalParameters((additional) -> {
 				additional.putAll(parameters);
+				if (key != null) {
+					// RFC 9449 section 10: the code is bound to the key
+					additional.put("dpop_jkt", key.thumbprint());
+				}
 				if (oidc) {
 					// the request carries the nonce's hash, as
 					// OidcAuthorizationCodeAuthenticationProvider
@@ -704,7 +874,7 @@ public final class AuthorizationClient {
 	}
 
 	Credentials toCredentials(OAuth2AccessTokenResponse response, @Nullable String refreshToken,
-			@Nullable String idToken, Set<String> requestedScopes) {
+			@Nullable String idToken, Set<String> requestedScopes, @Nullable DpopKey key) {
 		OAuth2AccessToken accessToken = response.getAccessToken();
 		boolean expiryUnknown = response.getAdditionalParameters().containsKey(OAuthRestClients.EXPIRES_IN_ABSENT);
 		// RFC 6749 section 5.1: no scope in the response means the requested scope was
@@ -718,7 +888,7 @@ public final class AuthorizationClient {
 				.collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new));
 		}
 		return new Credentials(accessToken.getTokenValue(), accessToken.getTokenType().getValue(),
-				expiryUnknown ? null : accessToken.getExpiresAt(), refreshToken, idToken, scopes);
+				expiryUnknown ? null : accessToken.getExpiresAt(), refreshToken, idToken, scopes, key);
 	}
 
 	private static void addAll(MultiValueMap<String, String> parameters, Map<String, String> extra) {
@@ -747,13 +917,22 @@ public final class AuthorizationClient {
 
 		private final URI authorizationUri;
 
+		private final @Nullable DpopKey key;
+
+		private final @Nullable PushedAuthorizationRequest pushed;
+
 		private PendingLogin(OAuthHttpServer server, ProviderMetadata provider, ClientRegistration registration,
-				OAuth2AuthorizationRequest request) {
+				OAuth2AuthorizationRequest request, @Nullable DpopKey key,
+				@Nullable PushedAuthorizationRequest pushed) {
 			this.server = server;
 			this.provider = provider;
 			this.registration = registration;
 			this.request = request;
-			this.authorizationUri = URI.create(request.getAuthorizationRequestUri());
+			this.key = key;
+			this.pushed = pushed;
+			// a pushed request is made fresh when the browser arrives
+			this.authorizationUri = (pushed != null) ? server.startAt(pushed::browserUri)
+					: URI.create(request.getAuthorizationRequestUri());
 		}
 
 		/**
@@ -799,13 +978,32 @@ public final class AuthorizationClient {
 			AuthorizationCode response = this.server
 				.awaitAuthorizationCode(AuthorizationClient.this.config.getLoginTimeout());
 			this.server.close();
+			if (this.pushed != null && response.isError()) {
+				PushedAuthorizationRequest.checkStartFailure(Objects.requireNonNull(response.error()),
+						response.errorDescription());
+			}
 			checkResponse(response, this.provider);
-			return exchange(this.registration, this.request, response, this.provider);
+			return exchange(this.registration, this.request, response, this.provider, this.key);
 		}
 
 		@Override
 		public void close() {
 			this.server.close();
+		}
+
+	}
+
+	/**
+	 * A refresh grant made with the DPoP key its refresh token is bound to.
+	 */
+	private static final class DpopRefreshGrantRequest extends OAuth2RefreshTokenGrantRequest {
+
+		private final DpopKey key;
+
+		DpopRefreshGrantRequest(ClientRegistration registration, OAuth2AccessToken accessToken,
+				OAuth2RefreshToken refreshToken, Set<String> scopes, DpopKey key) {
+			super(registration, accessToken, refreshToken, scopes);
+			this.key = key;
 		}
 
 	}

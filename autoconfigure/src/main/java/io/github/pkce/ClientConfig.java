@@ -38,7 +38,8 @@ public final class ClientConfig {
 	 * Parameters that the login sets itself and that extra parameters may not replace.
 	 */
 	static final Set<String> RESERVED_PARAMETERS = Set.of("response_type", "client_id", "redirect_uri", "state",
-			"code_challenge", "code_challenge_method", "nonce", "code", "code_verifier", "grant_type", "refresh_token");
+			"code_challenge", "code_challenge_method", "nonce", "code", "code_verifier", "grant_type", "refresh_token",
+			"request_uri", "dpop_jkt");
 
 	private final String clientId;
 
@@ -70,6 +71,10 @@ public final class ClientConfig {
 
 	private final ClientAuthentication clientAuthentication;
 
+	private final DpopMode dpop;
+
+	private final ParMode par;
+
 	private ClientConfig(Builder builder) {
 		this.clientId = builder.clientId;
 		this.issuerUri = builder.issuerUri;
@@ -87,6 +92,8 @@ public final class ClientConfig {
 		this.provider = builder.provider;
 		this.clientSecret = builder.clientSecret;
 		this.clientAuthentication = builder.clientAuthentication;
+		this.dpop = builder.dpop;
+		this.par = builder.par;
 	}
 
 	/**
@@ -225,6 +232,22 @@ public final class ClientConfig {
 	}
 
 	/**
+	 * Returns whether new logins bind their tokens to a key with DPoP (RFC 9449).
+	 * @return the mode, {@link DpopMode#AUTO} by default
+	 */
+	public DpopMode getDpop() {
+		return this.dpop;
+	}
+
+	/**
+	 * Returns whether authorization requests are pushed (RFC 9126).
+	 * @return the mode, {@link ParMode#AUTO} by default
+	 */
+	public ParMode getPar() {
+		return this.par;
+	}
+
+	/**
 	 * Returns the client secret, for the requests that authenticate the client; never
 	 * shown.
 	 * @return the secret, or {@code null} for a public client
@@ -276,6 +299,10 @@ public final class ClientConfig {
 		private @Nullable String clientSecret;
 
 		private ClientAuthentication clientAuthentication = ClientAuthentication.CLIENT_SECRET_BASIC;
+
+		private DpopMode dpop = DpopMode.AUTO;
+
+		private ParMode par = ParMode.AUTO;
 
 		private Builder(String clientId) {
 			Assert.hasText(clientId, "clientId cannot be empty");
@@ -451,6 +478,31 @@ public final class ClientConfig {
 		public Builder clientAuthentication(ClientAuthentication clientAuthentication) {
 			Assert.notNull(clientAuthentication, "clientAuthentication cannot be null");
 			this.clientAuthentication = clientAuthentication;
+			return this;
+		}
+
+		/**
+		 * Sets whether new logins bind their tokens to a key with DPoP (RFC 9449);
+		 * {@link DpopMode#AUTO} by default. Credentials already bound to a key keep using
+		 * it whatever this says.
+		 * @param dpop the mode
+		 * @return this builder
+		 */
+		public Builder dpop(DpopMode dpop) {
+			Assert.notNull(dpop, "dpop cannot be null");
+			this.dpop = dpop;
+			return this;
+		}
+
+		/**
+		 * Sets whether authorization requests are pushed to the server first (RFC 9126);
+		 * {@link ParMode#AUTO} by default.
+		 * @param par the mode
+		 * @return this builder
+		 */
+		public Builder par(ParMode par) {
+			Assert.notNull(par, "par cannot be null");
+			this.par = par;
 			return this;
 		}
 

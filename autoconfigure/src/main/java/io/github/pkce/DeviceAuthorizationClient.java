@@ -235,7 +235,8 @@ public final class DeviceAuthorizationClient {
 				: DEFAULT_INTERVAL;
 		DeviceVerification verification = new DeviceVerification(verificationUri,
 				response.getUserCode().getTokenValue(), verificationUriComplete, expiresAt);
-		return new PendingAuthorization(provider, deviceCode.getTokenValue(), verification, interval, lifetime);
+		return new PendingAuthorization(provider, deviceCode.getTokenValue(), verification, interval, lifetime,
+				this.client.newDpopKey(provider));
 	}
 
 	/**
@@ -268,6 +269,10 @@ public final class DeviceAuthorizationClient {
 				if (AUTHORIZATION_PENDING.equals(code)) {
 					continue;
 				}
+				if (AuthorizationClient.USE_DPOP_NONCE.equals(code) && authorization.dpopKey() != null) {
+					// RFC 9449 section 8: the next poll carries the nonce
+					continue;
+				}
 				if (SLOW_DOWN.equals(code)) {
 					interval = interval.plus(SLOW_DOWN_INCREMENT);
 					logger.debug("The server asked to poll more slowly; polling every " + interval.toSeconds() + " s");
@@ -295,7 +300,7 @@ public final class DeviceAuthorizationClient {
 				throw this.client.translate(error, new OAuth2AuthorizationException(error, ex), STEP,
 						authorization.provider());
 			}
-			return toCredentials(response, authorization.provider());
+			return toCredentials(response, authorization);
 		}
 	}
 
@@ -305,6 +310,10 @@ public final class DeviceAuthorizationClient {
 		form.set(OAuth2ParameterNames.DEVICE_CODE, authorization.deviceCode());
 		HttpHeaders headers = new HttpHeaders();
 		this.client.authenticateClient(form, headers);
+		if (authorization.dpopKey() != null) {
+			headers
+				.addAll(this.client.dpopHeaders(authorization.dpopKey(), authorization.provider().getTokenEndpoint()));
+		}
 		getConfig().getTokenParameters().forEach(form::set);
 		OAuthRestClients.hideSecretValues(form);
 		OAuth2AccessTokenResponse response = this.client.tokenRestClient()
@@ -322,14 +331,18 @@ public final class DeviceAuthorizationClient {
 		return response;
 	}
 
-	private Credentials toCredentials(OAuth2AccessTokenResponse response, ProviderMetadata provider) {
+	private Credentials toCredentials(OAuth2AccessTokenResponse response, PendingAuthorization authorization) {
+		ProviderMetadata provider = authorization.provider();
 		String idToken = null;
 		if (response.getAdditionalParameters().get(OidcParameterNames.ID_TOKEN) instanceof String value) {
 			idToken = this.client.validateIdToken(value, provider);
 		}
 		OAuth2RefreshToken refreshToken = response.getRefreshToken();
-		return this.client.toCredentials(response, (refreshToken != null) ? refreshToken.getTokenValue() : null,
-				idToken, getConfig().getScopes());
+		Credentials credentials = this.client.toCredentials(response,
+				(refreshToken != null) ? refreshToken.getTokenValue() : null, idToken, getConfig().getScopes(),
+				authorization.dpopKey());
+		this.client.checkBinding(credentials, provider);
+		return credentials;
 	}
 
 	private void sleep(Duration duration) {
@@ -459,7 +472,7 @@ public final class DeviceAuthorizationClient {
 	 * never shown.
 	 */
 	record PendingAuthorization(ProviderMetadata provider, String deviceCode, DeviceVerification verification,
-			Duration interval, Duration lifetime) {
+			Duration interval, Duration lifetime, io.github.pkce.dpop.@Nullable DpopKey dpopKey) {
 
 		@Override
 		public String toString() {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.github.pkce.dpop.DpopNonces;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -53,12 +54,25 @@ final class OAuthRestClients {
 	private OAuthRestClients() {
 	}
 
-	static RestClient forTokenRequests(RestClient restClient) {
+	/**
+	 * Builds the {@link RestClient} for token requests: form requests, token responses,
+	 * OAuth errors as {@code OAuth2AuthorizationException}, and every {@code DPoP-Nonce}
+	 * a response carries recorded (RFC 9449 section 8).
+	 * @param restClient the caller's client
+	 * @param nonces where DPoP nonces are recorded
+	 * @return a copy with the converters, interceptors and error handler added
+	 */
+	static RestClient forTokenRequests(RestClient restClient, DpopNonces nonces) {
 		OAuth2AccessTokenResponseHttpMessageConverter tokenResponseConverter = new OAuth2AccessTokenResponseHttpMessageConverter();
 		tokenResponseConverter.setAccessTokenResponseConverter(new ExpiryAwareResponseConverter());
 		return restClient.mutate()
 			.configureMessageConverters((converters) -> converters.addCustomConverter(new FormHttpMessageConverter())
 				.addCustomConverter(tokenResponseConverter))
+			.requestInterceptor((request, body, execution) -> {
+				ClientHttpResponse response = execution.execute(request, body);
+				nonces.update(request.getURI(), response.getHeaders());
+				return response;
+			})
 			.requestInterceptor(new OAuthErrorStatusInterceptor())
 			.defaultStatusHandler(new OAuth2ErrorResponseErrorHandler())
 			.build();

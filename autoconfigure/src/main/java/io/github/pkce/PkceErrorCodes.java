@@ -66,6 +66,18 @@ public final class PkceErrorCodes {
 	 */
 	public static final String CREDENTIAL_STORE = "credential_store_error";
 
+	/**
+	 * DPoP (RFC 9449) was required but the server does not support it, or a DPoP request
+	 * could not be made.
+	 */
+	public static final String DPOP_UNSUPPORTED = "dpop_unsupported";
+
+	/**
+	 * A pushed authorization request (RFC 9126) was required or refused by the
+	 * configuration, or the server refused or failed it.
+	 */
+	public static final String PAR_FAILED = "pushed_authorization_request_failed";
+
 	private PkceErrorCodes() {
 	}
 

@@ -117,6 +117,10 @@ final class ProviderDiscovery {
 					Boolean.TRUE.equals(document.get("authorization_response_iss_parameter_supported")))
 			.idTokenSigningAlgorithms(strings(document.get("id_token_signing_alg_values_supported")))
 			.codeChallengeMethods(strings(document.get("code_challenge_methods_supported")))
+			.dpopSigningAlgorithms(strings(document.get("dpop_signing_alg_values_supported")))
+			.pushedAuthorizationRequestEndpoint(uri(document, "pushed_authorization_request_endpoint", location, false))
+			.requirePushedAuthorizationRequests(
+					Boolean.TRUE.equals(document.get("require_pushed_authorization_requests")))
 			.build();
 	}
 

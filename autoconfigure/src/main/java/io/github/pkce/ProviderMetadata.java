@@ -36,6 +36,12 @@ public final class ProviderMetadata {
 
 	private final List<String> codeChallengeMethods;
 
+	private final List<String> dpopSigningAlgorithms;
+
+	private final @Nullable URI pushedAuthorizationRequestEndpoint;
+
+	private final boolean requirePushedAuthorizationRequests;
+
 	private ProviderMetadata(Builder builder) {
 		Assert.notNull(builder.authorizationEndpoint, "authorizationEndpoint cannot be null");
 		Assert.notNull(builder.tokenEndpoint, "tokenEndpoint cannot be null");
@@ -49,6 +55,9 @@ public final class ProviderMetadata {
 		this.authorizationResponseIssParameterSupported = builder.authorizationResponseIssParameterSupported;
 		this.idTokenSigningAlgorithms = List.copyOf(builder.idTokenSigningAlgorithms);
 		this.codeChallengeMethods = List.copyOf(builder.codeChallengeMethods);
+		this.dpopSigningAlgorithms = List.copyOf(builder.dpopSigningAlgorithms);
+		this.pushedAuthorizationRequestEndpoint = builder.pushedAuthorizationRequestEndpoint;
+		this.requirePushedAuthorizationRequests = builder.requirePushedAuthorizationRequests;
 	}
 
 	/**
@@ -145,6 +154,34 @@ public final class ProviderMetadata {
 		return this.codeChallengeMethods;
 	}
 
+	/**
+	 * Returns the JWS algorithms the server accepts in DPoP proofs
+	 * ({@code dpop_signing_alg_values_supported}, RFC 9449 section 5.1).
+	 * @return the algorithms, empty when the server does not advertise DPoP
+	 */
+	public List<String> getDpopSigningAlgorithms() {
+		return this.dpopSigningAlgorithms;
+	}
+
+	/**
+	 * Returns the pushed authorization request endpoint
+	 * ({@code pushed_authorization_request_endpoint}, RFC 9126 section 5).
+	 * @return the endpoint, or {@code null} when the server has none
+	 */
+	public @Nullable URI getPushedAuthorizationRequestEndpoint() {
+		return this.pushedAuthorizationRequestEndpoint;
+	}
+
+	/**
+	 * Returns whether the server accepts authorization requests only through its pushed
+	 * authorization request endpoint ({@code require_pushed_authorization_requests}, RFC
+	 * 9126 section 5).
+	 * @return whether pushed authorization requests are required
+	 */
+	public boolean isRequirePushedAuthorizationRequests() {
+		return this.requirePushedAuthorizationRequests;
+	}
+
 	@Override
 	public String toString() {
 		return "ProviderMetadata[issuer=" + this.issuer + ", authorizationEndpoint=" + this.authorizationEndpoint
@@ -175,6 +212,12 @@ public final class ProviderMetadata {
 		private List<String> idTokenSigningAlgorithms = List.of();
 
 		private List<String> codeChallengeMethods = List.of();
+
+		private List<String> dpopSigningAlgorithms = List.of();
+
+		private @Nullable URI pushedAuthorizationRequestEndpoint;
+
+		private boolean requirePushedAuthorizationRequests;
 
 		private Builder(URI authorizationEndpoint, URI tokenEndpoint) {
 			this.authorizationEndpoint = authorizationEndpoint;
@@ -261,6 +304,39 @@ public final class ProviderMetadata {
 		public Builder codeChallengeMethods(List<String> methods) {
 			Assert.notNull(methods, "methods cannot be null");
 			this.codeChallengeMethods = methods;
+			return this;
+		}
+
+		/**
+		 * Sets the JWS algorithms the server accepts in DPoP proofs (RFC 9449 section
+		 * 5.1); an empty list means the server does not advertise DPoP.
+		 * @param algorithms JWS algorithm names such as {@code ES256}
+		 * @return this builder
+		 */
+		public Builder dpopSigningAlgorithms(List<String> algorithms) {
+			Assert.notNull(algorithms, "algorithms cannot be null");
+			this.dpopSigningAlgorithms = algorithms;
+			return this;
+		}
+
+		/**
+		 * Sets the pushed authorization request endpoint (RFC 9126).
+		 * @param endpoint the endpoint, or {@code null} for none
+		 * @return this builder
+		 */
+		public Builder pushedAuthorizationRequestEndpoint(@Nullable URI endpoint) {
+			this.pushedAuthorizationRequestEndpoint = endpoint;
+			return this;
+		}
+
+		/**
+		 * Sets whether the server accepts authorization requests only when pushed (RFC
+		 * 9126 section 5).
+		 * @param required whether pushed authorization requests are required
+		 * @return this builder
+		 */
+		public Builder requirePushedAuthorizationRequests(boolean required) {
+			this.requirePushedAuthorizationRequests = required;
 			return this;
 		}
 

@@ -52,6 +52,30 @@ class ProviderDiscoveryTests {
 	}
 
 	@Test
+	void dpopAndPushedAuthorizationRequestMetadataIsRead() {
+		String issuer = server.baseUrl() + "/realms/par";
+		String document = document(issuer).replace("}",
+				",\"dpop_signing_alg_values_supported\":[\"ES256\",\"PS256\"],"
+						+ "\"pushed_authorization_request_endpoint\":\"" + issuer + "/par\","
+						+ "\"require_pushed_authorization_requests\":true}");
+		server.stubFor(get("/realms/par/.well-known/openid-configuration").willReturn(okJson(document)));
+		ProviderMetadata metadata = ProviderDiscovery.discover(this.restClient, URI.create(issuer));
+		assertThat(metadata.getDpopSigningAlgorithms()).containsExactly("ES256", "PS256");
+		assertThat(metadata.getPushedAuthorizationRequestEndpoint()).hasToString(issuer + "/par");
+		assertThat(metadata.isRequirePushedAuthorizationRequests()).isTrue();
+	}
+
+	@Test
+	void metadataWithoutDpopOrPushedAuthorizationRequestsSaysSo() {
+		String issuer = server.baseUrl() + "/realms/plain";
+		server.stubFor(get("/realms/plain/.well-known/openid-configuration").willReturn(okJson(document(issuer))));
+		ProviderMetadata metadata = ProviderDiscovery.discover(this.restClient, URI.create(issuer));
+		assertThat(metadata.getDpopSigningAlgorithms()).isEmpty();
+		assertThat(metadata.getPushedAuthorizationRequestEndpoint()).isNull();
+		assertThat(metadata.isRequirePushedAuthorizationRequests()).isFalse();
+	}
+
+	@Test
 	void rfc8414MetadataIsReadWhenThereIsNoOpenIdConfiguration() {
 		String issuer = server.baseUrl() + "/tenant";
 		server.stubFor(get("/tenant/.well-known/openid-configuration").willReturn(aResponse().withStatus(404)));

@@ -193,6 +193,8 @@ final class PkcePropertiesMapper {
 		map.from(registration::isRepeatAuthorizationParametersInTokenRequest)
 			.to(builder::repeatAuthorizationParametersInTokenRequest);
 		clientSecret(prefix, registration, preset, builder);
+		builder.dpop(registration.getDpop());
+		builder.par(registration.getPar());
 		origins(prefix, registration);
 		headerName(prefix, registration);
 		try {

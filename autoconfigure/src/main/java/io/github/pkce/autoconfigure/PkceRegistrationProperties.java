@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.pkce.ClientAuthentication;
+import io.github.pkce.DpopMode;
+import io.github.pkce.ParMode;
 import io.github.pkce.ClientConfig;
 import io.github.pkce.Provider;
 import org.jspecify.annotations.Nullable;
@@ -101,6 +103,21 @@ public class PkceRegistrationProperties {
 	 * default the way the provider expects, else client_secret_basic.
 	 */
 	private @Nullable ClientAuthentication clientAuthenticationMethod;
+
+	/**
+	 * Whether new logins bind their tokens to a key of this program with DPoP (RFC 9449),
+	 * so that a leaked token is useless without the key: auto (when the server advertises
+	 * ES256 in dpop_signing_alg_values_supported), always (fail when it does not), or
+	 * never.
+	 */
+	private DpopMode dpop = DpopMode.AUTO;
+
+	/**
+	 * Whether the authorization request is pushed to the server first (RFC 9126), so the
+	 * browser receives only the client id and a request_uri: auto (when the server has a
+	 * pushed_authorization_request_endpoint), always (fail when it has none), or never.
+	 */
+	private ParMode par = ParMode.AUTO;
 
 	/**
 	 * Loopback redirect URI, where port 0 picks a free port at each login (RFC 8252);
@@ -275,6 +292,22 @@ public class PkceRegistrationProperties {
 
 	public void setClientAuthenticationMethod(@Nullable ClientAuthentication clientAuthenticationMethod) {
 		this.clientAuthenticationMethod = clientAuthenticationMethod;
+	}
+
+	public DpopMode getDpop() {
+		return this.dpop;
+	}
+
+	public void setDpop(DpopMode dpop) {
+		this.dpop = dpop;
+	}
+
+	public ParMode getPar() {
+		return this.par;
+	}
+
+	public void setPar(ParMode par) {
+		this.par = par;
 	}
 
 	public URI getRedirectUri() {

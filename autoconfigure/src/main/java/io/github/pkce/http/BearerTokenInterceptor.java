@@ -8,6 +8,9 @@ import java.util.Locale;
 
 import io.github.pkce.Credentials;
 import io.github.pkce.PkceAuthenticator;
+import io.github.pkce.dpop.DpopKey;
+import io.github.pkce.dpop.DpopNonces;
+import io.github.pkce.dpop.DpopProofs;
 
 import org.jspecify.annotations.Nullable;
 
@@ -26,12 +29,22 @@ import org.springframework.util.Assert;
  * {@code WWW-Authenticate: Bearer error="invalid_token"} (RFC 6750 section 3.1), the
  * credentials are refreshed once and the request is sent once more; it never loops.
  * <p>
+ * Credentials bound to a DPoP key (RFC 9449) are sent as {@code Authorization: DPoP
+ * <token>} with a {@code DPoP} header carrying a new proof for the request, including the
+ * token's hash ({@code ath}) and the latest nonce the service sent. When the service
+ * answers {@code 401} with {@code error="use_dpop_nonce"} and a {@code DPoP-Nonce} header
+ * (section 9), the request is sent once more with a proof carrying that nonce.
+ * <p>
  * Thread-safe. The token comes from {@link PkceAuthenticator#credentials()}, which costs
  * a volatile read while the token is valid.
  *
  * @author pkce-spring-boot
  */
 public final class BearerTokenInterceptor implements ClientHttpRequestInterceptor {
+
+	private static final String DPOP = "DPoP";
+
+	private static final String DPOP_NONCE = "DPoP-Nonce";
 
 	private final PkceAuthenticator authenticator;
 
@@ -40,6 +53,10 @@ public final class BearerTokenInterceptor implements ClientHttpRequestIntercepto
 	private final Origin[] origins;
 
 	private volatile @Nullable Header header;
+
+	private final DpopProofs proofs = new DpopProofs();
+
+	private final DpopNonces nonces = new DpopNonces();
 
 	/**
 	 * Creates an interceptor that sets {@code Authorization: Bearer <token>}.
@@ -73,36 +90,64 @@ public final class BearerTokenInterceptor implements ClientHttpRequestIntercepto
 			return execution.execute(request, body);
 		}
 		Credentials credentials = this.authenticator.credentials();
-		request.getHeaders().set(this.headerName, headerValue(credentials));
-		ClientHttpResponse response = execution.execute(request, body);
-		if (!isInvalidToken(response)) {
+		ClientHttpResponse response = send(request, body, execution, credentials);
+		Challenge challenge = challenge(response);
+		if (challenge == Challenge.NONE) {
 			return response;
 		}
 		response.close();
+		if (challenge == Challenge.USE_DPOP_NONCE) {
+			// RFC 9449 section 9: once, with the nonce of this answer
+			return send(request, body, execution, credentials);
+		}
 		Credentials renewed = this.authenticator.refreshCredentials(credentials.accessToken());
-		request.getHeaders().set(this.headerName, headerValue(renewed));
-		return execution.execute(request, body);
+		return send(request, body, execution, renewed);
 	}
 
-	private static boolean isInvalidToken(ClientHttpResponse response) throws IOException {
+	private ClientHttpResponse send(HttpRequest request, byte[] body, ClientHttpRequestExecution execution,
+			Credentials credentials) throws IOException {
+		HttpHeaders headers = request.getHeaders();
+		headers.set(this.headerName, headerValue(credentials));
+		DpopKey key = credentials.dpopKey();
+		if (key == null || !credentials.isDpopBound()) {
+			return execution.execute(request, body);
+		}
+		URI uri = request.getURI();
+		headers.set(DPOP, this.proofs.create(key, request.getMethod().name(), uri, credentials.accessToken(),
+				this.nonces.get(uri)));
+		ClientHttpResponse response = execution.execute(request, body);
+		this.nonces.update(uri, response.getHeaders());
+		return response;
+	}
+
+	private static Challenge challenge(ClientHttpResponse response) throws IOException {
 		if (response.getStatusCode().value() != HttpStatus.UNAUTHORIZED.value()) {
-			return false;
+			return Challenge.NONE;
 		}
 		List<String> challenges = response.getHeaders().getOrEmpty(HttpHeaders.WWW_AUTHENTICATE);
+		Challenge found = Challenge.NONE;
 		for (String challenge : challenges) {
 			String lower = challenge.toLowerCase(Locale.ROOT);
-			if (lower.startsWith("bearer") && lower.replace(" ", "").contains("error=\"invalid_token\"")) {
-				return true;
+			if (!lower.startsWith("bearer") && !lower.startsWith("dpop")) {
+				continue;
+			}
+			String compact = lower.replace(" ", "");
+			if (compact.contains("error=\"use_dpop_nonce\"") && response.getHeaders().containsHeader(DPOP_NONCE)) {
+				return Challenge.USE_DPOP_NONCE;
+			}
+			if (compact.contains("error=\"invalid_token\"")) {
+				found = Challenge.INVALID_TOKEN;
 			}
 		}
-		return false;
+		return found;
 	}
 
 	private String headerValue(Credentials credentials) {
 		// the same credentials serve many requests: build their header value once
 		Header header = this.header;
 		if (header == null || header.credentials() != credentials) {
-			header = new Header(credentials, "Bearer " + credentials.accessToken());
+			header = new Header(credentials,
+					(credentials.isDpopBound() ? "DPoP " : "Bearer ") + credentials.accessToken());
 			this.header = header;
 		}
 		return header.value();
@@ -125,10 +170,12 @@ public final class BearerTokenInterceptor implements ClientHttpRequestIntercepto
 		return false;
 	}
 
-	/**
-	 * Scheme, host and port of a URI (RFC 6454), with the scheme's default port filled
-	 * in.
-	 */
+	private enum Challenge {
+
+		NONE, INVALID_TOKEN, USE_DPOP_NONCE
+
+	}
+
 	private record Header(Credentials credentials, String value) {
 
 		@Override
@@ -138,6 +185,10 @@ public final class BearerTokenInterceptor implements ClientHttpRequestIntercepto
 
 	}
 
+	/**
+	 * Scheme, host and port of a URI (RFC 6454), with the scheme's default port filled
+	 * in.
+	 */
 	record Origin(String scheme, String host, int port) {
 
 		static Origin of(URI uri) {

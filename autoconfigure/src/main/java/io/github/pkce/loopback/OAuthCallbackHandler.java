@@ -1,5 +1,6 @@
 package io.github.pkce.loopback;
 
+import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -11,8 +12,10 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import io.github.pkce.PkceErrorCodes;
+import io.github.pkce.PkceException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -54,6 +57,14 @@ final class OAuthCallbackHandler {
 
 	private final String donePath;
 
+	private final String startPath;
+
+	/**
+	 * Where the start path sends the browser, or {@code null} when the login has no start
+	 * path.
+	 */
+	private volatile @Nullable Supplier<URI> start;
+
 	private final Set<String> authorities;
 
 	private final byte[] expectedState;
@@ -91,6 +102,7 @@ final class OAuthCallbackHandler {
 	OAuthCallbackHandler(String path, Set<String> authorities, String expectedState, EndpointMetadata pages) {
 		this.path = path;
 		this.donePath = donePath(path);
+		this.startPath = path.endsWith("/") ? path + "start" : path + "/start";
 		this.authorities = Set.copyOf(authorities);
 		this.expectedState = expectedState.getBytes(StandardCharsets.UTF_8);
 		this.pages = pages;
@@ -107,6 +119,18 @@ final class OAuthCallbackHandler {
 	 */
 	static String donePath(String path) {
 		return path.endsWith("/") ? path + "done" : path + "/done";
+	}
+
+	/**
+	 * Serves the start path: each {@code GET} of it is answered with a {@code 303 See
+	 * Other} to the URI the target gives then. A target that throws a
+	 * {@link PkceException} ends the login with its error code and message.
+	 * @param target the authorization request to send the browser to
+	 * @return the start path, such as {@code /callback/start}
+	 */
+	String startAt(Supplier<URI> target) {
+		this.start = target;
+		return this.startPath;
 	}
 
 	/**
@@ -196,12 +220,16 @@ final class OAuthCallbackHandler {
 			return LoopbackResponse.page(421, MISDIRECTED_PAGE);
 		}
 		boolean callback = this.path.equals(request.rawPath());
-		if (!callback && !this.donePath.equals(request.rawPath())) {
+		Supplier<URI> start = this.startPath.equals(request.rawPath()) ? this.start : null;
+		if (!callback && start == null && !this.donePath.equals(request.rawPath())) {
 			return LoopbackResponse.page(404, NOT_FOUND_PAGE);
 		}
 		// No CORS headers, and OPTIONS is refused: a preflight from another origin fails.
 		if (!"GET".equals(request.method())) {
 			return LoopbackResponse.page(405, METHOD_NOT_ALLOWED_PAGE).withHeader("Allow", "GET");
+		}
+		if (start != null) {
+			return start(start);
 		}
 		if (!callback) {
 			LoopbackResponse done = this.donePage;
@@ -215,6 +243,19 @@ final class OAuthCallbackHandler {
 			return LoopbackResponse.page(200, ALREADY_COMPLETED_PAGE);
 		}
 		return receive(request.rawQuery());
+	}
+
+	private LoopbackResponse start(Supplier<URI> start) {
+		if (this.acceptedAt.get() != null || this.result.isDone()) {
+			return LoopbackResponse.page(200, ALREADY_COMPLETED_PAGE);
+		}
+		try {
+			return LoopbackResponse.seeOther(start.get().toASCIIString());
+		}
+		catch (PkceException ex) {
+			String state = new String(this.expectedState, StandardCharsets.UTF_8);
+			return accept(AuthorizationCode.ofError(state, null, ex.getErrorCode(), ex.getMessage(), null), true);
+		}
 	}
 
 	private LoopbackResponse receive(@Nullable String rawQuery) {

@@ -206,6 +206,21 @@ public final class OAuthHttpServer implements AutoCloseable {
 	}
 
 	/**
+	 * Serves a start address on this server that sends the browser on to the
+	 * authorization request, made when the browser arrives: a request that must be used
+	 * soon after it is made (such as a pushed authorization request, RFC 9126) is then
+	 * fresh whenever the user opens the address.
+	 * @param target gives the authorization request URI at each visit; a
+	 * {@link PkceException} it throws ends the login with its code and message
+	 * @return the start address, such as {@code http://127.0.0.1:53682/callback/start}
+	 */
+	public URI startAt(java.util.function.Supplier<URI> target) {
+		Objects.requireNonNull(target, "target cannot be null");
+		String path = this.handler.startAt(target);
+		return URI.create(this.redirectUri.getScheme() + "://" + this.redirectUri.getRawAuthority() + path);
+	}
+
+	/**
 	 * Returns the redirect URI to send in the authorization request: the configured one
 	 * with the port actually bound.
 	 * @return the redirect URI, such as {@code http://127.0.0.1:53682/callback}

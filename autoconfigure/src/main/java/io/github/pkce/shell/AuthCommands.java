@@ -126,6 +126,7 @@ public final class AuthCommands {
 			lines.add(describeUser(authenticator, credentials));
 			lines.add("Access token: " + describeExpiry(credentials, registration));
 			lines.add("Refresh token: " + (credentials.isRefreshable() ? "present" : "none"));
+			lines.add("Token binding: " + describeBinding(credentials));
 			if (!credentials.scopes().isEmpty()) {
 				lines.add("Scopes: " + String.join(" ", new TreeSet<>(credentials.scopes())));
 			}
@@ -189,6 +190,21 @@ public final class AuthCommands {
 	private PkceAuthenticator authenticator(@Nullable String registration) {
 		return this.authenticators
 			.get(StringUtils.hasText(registration) ? registration.trim() : ClientConfigStore.DEFAULT_REGISTRATION);
+	}
+
+	/**
+	 * Says whether the tokens are bound to this program's key (RFC 9449) or work for
+	 * whoever holds them.
+	 */
+	static String describeBinding(Credentials credentials) {
+		if (credentials.isDpopBound()) {
+			return "DPoP (bound to this program's key " + credentials.dpopKey().thumbprint()
+					+ "; a copied token is useless without it)";
+		}
+		if (credentials.dpopKey() != null) {
+			return "Bearer (the server did not bind the access token to the DPoP key; anyone who holds it can use it)";
+		}
+		return "Bearer (anyone who holds the access token can use it until it expires)";
 	}
 
 	private String describeExpiry(Credentials credentials, String registration) {

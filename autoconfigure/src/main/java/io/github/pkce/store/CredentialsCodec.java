@@ -11,6 +11,7 @@ import java.util.TreeSet;
 import io.github.pkce.Credentials;
 import io.github.pkce.PkceErrorCodes;
 import io.github.pkce.PkceException;
+import io.github.pkce.dpop.DpopKey;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
@@ -27,12 +28,12 @@ import org.springframework.util.StringUtils;
  * The serialized form of {@link Credentials}, shared by the file and the keyring stores:
  * a JSON object with {@code "version": 1}, {@code tokenType}, {@code accessToken},
  * {@code expiresAt} (ISO-8601, absent when unknown), {@code refreshToken} and
- * {@code idToken} (absent when none) and {@code scopes} (a sorted array). The output is
- * ASCII only (anything else is escaped), so it can be cut anywhere into chunks. Unknown
- * members are ignored so that a later release can add some without a new version; a
- * different version, a blob larger than {@link #MAX_SIZE}, anything that is not such an
- * object, or one with a duplicate member is refused with a reason that never quotes the
- * content.
+ * {@code idToken} (absent when none), {@code scopes} (a sorted array) and {@code dpopKey}
+ * (the private JWK of the DPoP key, absent when none). The output is ASCII only (anything
+ * else is escaped), so it can be cut anywhere into chunks. Unknown members are ignored so
+ * that a later release can add some without a new version; a different version, a blob
+ * larger than {@link #MAX_SIZE}, anything that is not such an object, or one with a
+ * duplicate member is refused with a reason that never quotes the content.
  *
  * @author pkce-spring-boot
  */
@@ -75,6 +76,9 @@ final class CredentialsCodec {
 		}
 		ArrayNode scopes = node.putArray("scopes");
 		new TreeSet<>(credentials.scopes()).forEach(scopes::add);
+		if (credentials.dpopKey() != null) {
+			node.set("dpopKey", mapper.readTree(credentials.dpopKey().toJwk()));
+		}
 		String text = mapper.writeValueAsString(node);
 		if (text.length() > MAX_SIZE) {
 			throw new PkceException(PkceErrorCodes.CREDENTIAL_STORE, "The credentials are too large to be stored ("
@@ -155,7 +159,24 @@ final class CredentialsCodec {
 				scopes.add(scope.stringValue());
 			}
 		}
-		return new Credentials(accessToken, tokenType, expiresAt, refreshToken, idToken, scopes);
+		return new Credentials(accessToken, tokenType, expiresAt, refreshToken, idToken, scopes, dpopKey(node));
+	}
+
+	private static @Nullable DpopKey dpopKey(JsonNode node) throws UnreadableCredentialsException {
+		JsonNode value = node.get("dpopKey");
+		if (value == null || value.isNull()) {
+			return null;
+		}
+		if (!value.isObject()) {
+			throw new UnreadableCredentialsException("its dpopKey is not a JSON object");
+		}
+		try {
+			return DpopKey.fromJwk(mapper.writeValueAsString(value));
+		}
+		catch (IllegalArgumentException ex) {
+			// the key the tokens are bound to is lost: they cannot be used without it
+			throw new UnreadableCredentialsException("its dpopKey is not a private EC P-256 key");
+		}
 	}
 
 	private static String requiredText(JsonNode node, String name) throws UnreadableCredentialsException {

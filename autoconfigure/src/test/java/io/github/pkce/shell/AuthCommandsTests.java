@@ -7,6 +7,7 @@ import java.util.Set;
 
 import io.github.pkce.store.CredentialKeys;
 import io.github.pkce.Credentials;
+import io.github.pkce.dpop.DpopKey;
 import io.github.pkce.PkceAuthenticators;
 import io.github.pkce.store.CredentialStore;
 import io.github.pkce.store.InMemoryCredentialStore;
@@ -82,8 +83,22 @@ class AuthCommandsTests {
 		assertThat(lines("auth status")).containsExactly("Registration: default",
 				"Signed in as alice (alice@example.com, subject 248289761001)",
 				"Access token: valid until " + expiresAt.truncatedTo(ChronoUnit.SECONDS) + " (in 2 hours)",
-				"Refresh token: present", "Scopes: openid profile", "Endpoint: https://api.example.com",
+				"Refresh token: present",
+				"Token binding: Bearer (anyone who holds the access token can use it until it expires)",
+				"Scopes: openid profile", "Endpoint: https://api.example.com",
 				"Store: memory only, key " + DEFAULT_KEY);
+	}
+
+	@Test
+	void statusSaysWhetherTheTokensAreBoundToAKey() throws Exception {
+		DpopKey key = DpopKey.generate();
+		Instant expiresAt = Instant.now().plus(1, ChronoUnit.HOURS);
+		this.store.save(DEFAULT_KEY, new Credentials("at-123", "DPoP", expiresAt, "rt-1", null, Set.of(), key));
+		assertThat(lines("auth status")).contains("Token binding: DPoP (bound to this program's key " + key.thumbprint()
+				+ "; a copied token is useless without it)");
+		this.store.save(DEFAULT_KEY, new Credentials("at-123", "Bearer", expiresAt, "rt-1", null, Set.of(), key));
+		assertThat(lines("auth status")).contains("Token binding: Bearer (the server did not bind the access token "
+				+ "to the DPoP key; anyone who holds it can use it)");
 	}
 
 	@Test

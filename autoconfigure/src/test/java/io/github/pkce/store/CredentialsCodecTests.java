@@ -32,6 +32,25 @@ class CredentialsCodecTests {
 	}
 
 	@Test
+	void dpopKeySurvivesARoundTripAsAPrivateJwk() throws Exception {
+		Credentials credentials = TestCredentials.dpopBound();
+		String encoded = CredentialsCodec.encode(credentials);
+		assertThat(encoded).contains("\"dpopKey\":{").contains("\"kty\":\"EC\"").contains("\"d\":");
+		Credentials decoded = CredentialsCodec.decode(encoded);
+		assertThat(decoded).isEqualTo(credentials);
+		assertThat(decoded.dpopKey().thumbprint()).isEqualTo(TestCredentials.DPOP_KEY.thumbprint());
+	}
+
+	@Test
+	void damagedDpopKeyMakesTheCredentialsUnreadable() {
+		String encoded = CredentialsCodec.encode(TestCredentials.dpopBound());
+		// without its key a bound refresh token is useless: the user must sign in again
+		assertUnreadable(encoded.replace("\"d\":", "\"z\":"), "dpopKey is not a private EC P-256 key");
+		assertUnreadable(encoded.replaceFirst("\"dpopKey\":\\{[^}]*\\}", "\"dpopKey\":\"SECRET\""),
+				"dpopKey is not a JSON object");
+	}
+
+	@Test
 	void encodingIsVersionedJson() {
 		assertThat(CredentialsCodec.encode(TestCredentials.first())).startsWith("{\"version\":1,")
 			.contains("\"expiresAt\":\"2030-01-02T03:04:05.123456789Z\"")

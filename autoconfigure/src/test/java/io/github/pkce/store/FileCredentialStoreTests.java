@@ -60,6 +60,18 @@ class FileCredentialStoreTests {
 	}
 
 	@Test
+	void dpopKeySurvivesARestartAndIsDeletedWithTheCredentials() {
+		this.store.save("key", TestCredentials.dpopBound());
+		Credentials loaded = new FileCredentialStore(this.directory).load("key");
+		assertThat(loaded).isEqualTo(TestCredentials.dpopBound());
+		assertThat(loaded.dpopKey()).isNotNull();
+		assertThat(loaded.dpopKey().thumbprint()).isEqualTo(TestCredentials.DPOP_KEY.thumbprint());
+		assertThat(loaded.isDpopBound()).isTrue();
+		this.store.delete("key");
+		assertThat(new FileCredentialStore(this.directory).load("key")).isNull();
+	}
+
+	@Test
 	void missingCredentialsReadAsNothingWithoutCreatingTheDirectory() {
 		assertThat(this.store.load("key")).isNull();
 		this.store.delete("key");

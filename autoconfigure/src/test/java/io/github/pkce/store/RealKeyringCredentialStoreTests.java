@@ -51,6 +51,21 @@ class RealKeyringCredentialStoreTests {
 	}
 
 	@Test
+	void dpopKeySurvivesARestartAndIsDeletedWithTheCredentials() throws Exception {
+		this.store.save("key", TestCredentials.dpopBound());
+		try (KeyringCredentialStore other = new KeyringCredentialStore(this.service, TIMEOUT)) {
+			Credentials loaded = other.load("key");
+			assertThat(loaded).isEqualTo(TestCredentials.dpopBound());
+			assertThat(loaded.dpopKey().thumbprint()).isEqualTo(TestCredentials.DPOP_KEY.thumbprint());
+			other.delete("key");
+		}
+		assertThat(raw("key")).isNull();
+		try (KeyringCredentialStore other = new KeyringCredentialStore(this.service, TIMEOUT)) {
+			assertThat(other.load("key")).isNull();
+		}
+	}
+
+	@Test
 	void credentialsSurviveARoundTrip() {
 		this.store.save("key", TestCredentials.first());
 		assertThat(this.store.load("key")).isEqualTo(TestCredentials.first());

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Set;
 
 import io.github.pkce.Credentials;
+import io.github.pkce.dpop.DpopKey;
 
 /**
  * Credentials for the store tests. The tokens are recognisable so that a test can check
@@ -26,6 +27,17 @@ final class TestCredentials {
 	static Credentials second() {
 		return new Credentials("SECRET-access-2", "Bearer", Instant.parse("2031-06-07T08:09:10Z"), "SECRET-refresh-2",
 				null, Set.of("api"));
+	}
+
+	/** The DPoP key of {@link #dpopBound()}, made once per test run. */
+	static final DpopKey DPOP_KEY = DpopKey.generate();
+
+	/**
+	 * Credentials bound to a DPoP key, whose private key the stores keep with the tokens.
+	 */
+	static Credentials dpopBound() {
+		return new Credentials("SECRET-access-dpop", "DPoP", Instant.parse("2030-01-02T03:04:05Z"),
+				"SECRET-refresh-dpop", null, Set.of("api"), DPOP_KEY);
 	}
 
 	static Credentials minimal() {
