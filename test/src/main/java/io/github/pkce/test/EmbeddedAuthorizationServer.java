@@ -8,7 +8,7 @@ import java.util.Map;
 
 import io.github.pkce.test.server.AuthorizationServerApplication;
 import io.github.pkce.test.server.EmbeddedServerOptions;
-import io.github.pkce.test.server.TokenRequestCounter;
+import io.github.pkce.test.server.RequestCounter;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -25,19 +25,40 @@ import org.springframework.util.Assert;
  * {@code http://[::1]/callback}, which match any port (RFC 8252 section 7.3). The client
  * may use the authorization code, refresh token and device code grants; unlike a stock
  * Spring Authorization Server, this one issues refresh tokens to the public client and
- * accepts it on the refresh grant, on the device authorization endpoint and on token
- * revocation. Users sign in through Spring Security's default login page. Access tokens
- * and ID tokens are JWTs signed with an RSA key made for each server; ID tokens carry the
- * request's {@code nonce} and a {@code preferred_username} claim. The device grant
- * refuses the {@code openid} scope ({@code invalid_scope}) and always shows a consent
- * page.
+ * accepts it on the refresh grant, on the device authorization endpoint, on token
+ * revocation and on the pushed authorization request endpoint. Users sign in through
+ * Spring Security's default login page. Access tokens and ID tokens are JWTs signed with
+ * an RSA key made for each server; ID tokens carry the request's {@code nonce} and a
+ * {@code preferred_username} claim. The device grant refuses the {@code openid} scope
+ * ({@code invalid_scope}) and always shows a consent page.
  * <p>
  * Endpoints, relative to {@link #issuer()}: {@code /.well-known/openid-configuration},
  * {@code /.well-known/oauth-authorization-server}, {@code /oauth2/authorize},
  * {@code /oauth2/token}, {@code /oauth2/jwks}, {@code /oauth2/revoke}, {@code /userinfo},
  * {@code /oauth2/device_authorization} and {@code /activate} (the device grant's
- * verification URI), and {@code /api/me}, a resource that accepts the server's access
- * tokens and answers {@code {"sub": ..., "scope": ...}}.
+ * verification URI), {@code /oauth2/par} when pushed authorization requests are enabled,
+ * and {@code /api/me}, a resource that accepts the server's access tokens and answers
+ * {@code {"sub": ..., "scope": ...}}.
+ * <p>
+ * DPoP (RFC 9449) is on unless {@link Builder#dpop(boolean)} turns it off: both discovery
+ * documents list {@code dpop_signing_alg_values_supported}, and a token request that
+ * carries a valid {@code DPoP} proof gets an access token bound to the proof's key
+ * ({@code token_type} {@code DPoP}, claim {@code cnf.jkt}), and its refresh token can
+ * only be used with a proof from the same key ({@code invalid_dpop_proof} otherwise, RFC
+ * 9449 section 5). {@code /api/me} then accepts the token only as
+ * {@code Authorization: DPoP} with a proof from that key covering the token
+ * ({@code ath}), and answers 401 to the token sent as a Bearer token. A token request
+ * without a proof gets a Bearer token.
+ * <p>
+ * Pushed authorization requests (RFC 9126) are off unless
+ * {@link Builder#pushedAuthorizationRequests(boolean)} or
+ * {@link Builder#requirePushedAuthorizationRequests(boolean)} turns them on: the public
+ * client pushes with its {@code client_id} alone, both discovery documents name
+ * {@code pushed_authorization_request_endpoint}, and the browser then opens the
+ * authorization endpoint with {@code client_id} and {@code request_uri}, which works
+ * once. When they are required, the documents say
+ * {@code require_pushed_authorization_requests}, and an authorization request without a
+ * {@code request_uri} gets an error page (HTTP 400, {@code invalid_request}).
  * <p>
  * Each server is its own Spring application context, isolated from the application under
  * test (it reads no configuration file, system property or environment variable) and
@@ -79,21 +100,25 @@ public final class EmbeddedAuthorizationServer implements AutoCloseable {
 
 	private final int port;
 
-	private final TokenRequestCounter tokenRequests;
+	private final RequestCounter tokenRequests;
+
+	private final RequestCounter pushedAuthorizationRequests;
 
 	private EmbeddedAuthorizationServer(ConfigurableApplicationContext context, EmbeddedServerOptions options) {
 		this.context = context;
 		this.options = options;
 		this.port = AuthorizationServerApplication.port(context);
 		this.issuer = URI.create("http://127.0.0.1:" + this.port);
-		this.tokenRequests = context.getBean(TokenRequestCounter.class);
+		this.tokenRequests = AuthorizationServerApplication.tokenRequests(context);
+		this.pushedAuthorizationRequests = AuthorizationServerApplication.pushedAuthorizationRequests(context);
 	}
 
 	/**
 	 * Returns a builder for a server with the default settings: an ephemeral port, client
 	 * {@value #DEFAULT_CLIENT_ID}, user {@value #DEFAULT_USERNAME} with password
 	 * {@value #DEFAULT_PASSWORD}, the {@link #DEFAULT_SCOPES}, no consent page, 5 minute
-	 * access tokens, 1 hour rotating refresh tokens and the device grant enabled.
+	 * access tokens, 1 hour rotating refresh tokens, the device grant and DPoP enabled,
+	 * and pushed authorization requests disabled.
 	 * @return a new builder
 	 */
 	public static Builder builder() {
@@ -151,6 +176,27 @@ public final class EmbeddedAuthorizationServer implements AutoCloseable {
 	}
 
 	/**
+	 * Returns whether the most recent request to the token endpoint carried a
+	 * {@code DPoP} proof header (RFC 9449 section 4), valid or not, even if the server
+	 * ignores proofs ({@link Builder#dpop(boolean)}).
+	 * @return {@code true} if it did, {@code false} if not or before the first token
+	 * request
+	 */
+	public boolean lastTokenRequestHadDpopProof() {
+		return this.tokenRequests.lastRequestHadDpopProof();
+	}
+
+	/**
+	 * Returns how many requests reached the pushed authorization request endpoint
+	 * ({@code /oauth2/par}, RFC 9126 section 2) since the server started, whether they
+	 * succeeded or not.
+	 * @return the number of pushed authorization requests
+	 */
+	public int pushedAuthorizationRequestCount() {
+		return this.pushedAuthorizationRequests.count();
+	}
+
+	/**
 	 * Returns whether the server is running.
 	 * @return {@code true} until {@link #close()}
 	 */
@@ -194,6 +240,14 @@ public final class EmbeddedAuthorizationServer implements AutoCloseable {
 		private boolean requireConsent;
 
 		private boolean deviceGrant = true;
+
+		private boolean pushedAuthorizationRequests;
+
+		private boolean requirePushedAuthorizationRequests;
+
+		private Duration pushedAuthorizationRequestLifetime = Duration.ofMinutes(5);
+
+		private boolean dpop = true;
 
 		private Builder() {
 		}
@@ -304,6 +358,66 @@ public final class EmbeddedAuthorizationServer implements AutoCloseable {
 		}
 
 		/**
+		 * Sets whether the pushed authorization request endpoint ({@code /oauth2/par},
+		 * RFC 9126) is enabled and named in both discovery documents as
+		 * {@code pushed_authorization_request_endpoint}. The public client pushes with
+		 * its {@code client_id} and no credentials; plain authorization requests still
+		 * work unless {@link #requirePushedAuthorizationRequests(boolean)} says
+		 * otherwise.
+		 * @param pushedAuthorizationRequests {@code true} to enable the endpoint,
+		 * {@code false} by default
+		 * @return this builder
+		 */
+		public Builder pushedAuthorizationRequests(boolean pushedAuthorizationRequests) {
+			this.pushedAuthorizationRequests = pushedAuthorizationRequests;
+			return this;
+		}
+
+		/**
+		 * Sets whether every authorization request must be pushed (RFC 9126 section 5):
+		 * enables the pushed authorization request endpoint, advertises
+		 * {@code require_pushed_authorization_requests: true} in both discovery
+		 * documents, and answers an authorization request without a {@code request_uri}
+		 * with an error page (HTTP 400, {@code invalid_request}) instead of a sign-in.
+		 * @param requirePushedAuthorizationRequests {@code true} to require them,
+		 * {@code false} by default
+		 * @return this builder
+		 */
+		public Builder requirePushedAuthorizationRequests(boolean requirePushedAuthorizationRequests) {
+			this.requirePushedAuthorizationRequests = requirePushedAuthorizationRequests;
+			return this;
+		}
+
+		/**
+		 * Sets how long the {@code request_uri} of a pushed authorization request is
+		 * valid, which the push response reports as {@code expires_in} (RFC 9126 section
+		 * 2.2, in whole seconds, rounded down). A browser that arrives later gets an
+		 * error page.
+		 * @param lifetime the lifetime, at least one second; 5 minutes by default
+		 * @return this builder
+		 */
+		public Builder pushedAuthorizationRequestLifetime(Duration lifetime) {
+			Assert.isTrue(lifetime.toSeconds() > 0, "lifetime must be at least one second");
+			this.pushedAuthorizationRequestLifetime = lifetime;
+			return this;
+		}
+
+		/**
+		 * Sets whether the server supports DPoP (RFC 9449). When it does (the default), a
+		 * token request with a valid {@code DPoP} proof gets an access token bound to the
+		 * proof's key ({@code token_type} {@code DPoP}). When it does not, both discovery
+		 * documents leave out {@code dpop_signing_alg_values_supported} and the token
+		 * endpoint ignores a {@code DPoP} header, answering with a Bearer token as a
+		 * server without DPoP support does.
+		 * @param dpop {@code true} (the default) to support DPoP
+		 * @return this builder
+		 */
+		public Builder dpop(boolean dpop) {
+			this.dpop = dpop;
+			return this;
+		}
+
+		/**
 		 * Starts the server and waits until it accepts requests.
 		 * @return the running server
 		 * @throws IllegalStateException if the server could not start, for example
@@ -313,7 +427,8 @@ public final class EmbeddedAuthorizationServer implements AutoCloseable {
 			Map<String, String> users = this.users.isEmpty() ? Map.of(DEFAULT_USERNAME, DEFAULT_PASSWORD) : this.users;
 			EmbeddedServerOptions options = new EmbeddedServerOptions(this.port, this.clientId, users, this.scopes,
 					this.accessTokenTimeToLive, this.refreshTokenTimeToLive, this.rotateRefreshTokens,
-					this.requireConsent, this.deviceGrant);
+					this.requireConsent, this.deviceGrant, this.pushedAuthorizationRequests,
+					this.requirePushedAuthorizationRequests, this.pushedAuthorizationRequestLifetime, this.dpop);
 			long started = System.nanoTime();
 			ConfigurableApplicationContext context;
 			try {

@@ -118,4 +118,27 @@ public @interface EmbeddedAuthorizationServerTest {
 	 */
 	boolean requireConsent() default false;
 
+	/**
+	 * Whether the server offers pushed authorization requests (RFC 9126).
+	 * @return {@code false} by default
+	 * @see EmbeddedAuthorizationServer.Builder#pushedAuthorizationRequests(boolean)
+	 */
+	boolean pushedAuthorizationRequests() default false;
+
+	/**
+	 * Whether the server refuses authorization requests that were not pushed (RFC 9126
+	 * section 5); implies {@link #pushedAuthorizationRequests()}.
+	 * @return {@code false} by default
+	 * @see EmbeddedAuthorizationServer.Builder#requirePushedAuthorizationRequests(boolean)
+	 */
+	boolean requirePushedAuthorizationRequests() default false;
+
+	/**
+	 * Whether the server supports DPoP (RFC 9449), binding access tokens to the key of a
+	 * proof sent with the token request.
+	 * @return {@code true} by default
+	 * @see EmbeddedAuthorizationServer.Builder#dpop(boolean)
+	 */
+	boolean dpop() default true;
+
 }

@@ -25,10 +25,15 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
  * @param scopes the scopes the application requests
  * @param endpoint whether the server's origin becomes {@code auth.pkce.endpoint}
  * @param requireConsent whether the consent page is shown
+ * @param pushedAuthorizationRequests whether the server offers pushed authorization
+ * requests
+ * @param requirePushedAuthorizationRequests whether the server requires them
+ * @param dpop whether the server supports DPoP
  * @author pkce-spring-boot
  */
 record EmbeddedServerDeclaration(Class<?> owner, String clientId, String username, String password, List<String> scopes,
-		boolean endpoint, boolean requireConsent) {
+		boolean endpoint, boolean requireConsent, boolean pushedAuthorizationRequests,
+		boolean requirePushedAuthorizationRequests, boolean dpop) {
 
 	EmbeddedServerDeclaration {
 		scopes = List.copyOf(scopes);
@@ -48,14 +53,15 @@ record EmbeddedServerDeclaration(Class<?> owner, String clientId, String usernam
 			if (annotation != null) {
 				return new EmbeddedServerDeclaration(candidate, annotation.clientId(), annotation.username(),
 						annotation.password(), List.of(annotation.scopes()), annotation.endpoint(),
-						annotation.requireConsent());
+						annotation.requireConsent(), annotation.pushedAuthorizationRequests(),
+						annotation.requirePushedAuthorizationRequests(), annotation.dpop());
 			}
 			outermost = candidate;
 			candidate = enclosingTestClass(candidate);
 		}
 		return new EmbeddedServerDeclaration(outermost, EmbeddedAuthorizationServer.DEFAULT_CLIENT_ID,
 				EmbeddedAuthorizationServer.DEFAULT_USERNAME, EmbeddedAuthorizationServer.DEFAULT_PASSWORD,
-				List.of("openid", "profile", "offline_access"), true, false);
+				List.of("openid", "profile", "offline_access"), true, false, false, false, true);
 	}
 
 	private static @Nullable Class<?> enclosingTestClass(Class<?> testClass) {
@@ -76,6 +82,9 @@ record EmbeddedServerDeclaration(Class<?> owner, String clientId, String usernam
 			.user(this.username, this.password)
 			.scopes(scopes.toArray(String[]::new))
 			.requireConsent(this.requireConsent)
+			.pushedAuthorizationRequests(this.pushedAuthorizationRequests)
+			.requirePushedAuthorizationRequests(this.requirePushedAuthorizationRequests)
+			.dpop(this.dpop)
 			.start();
 	}
 
@@ -111,7 +120,9 @@ record EmbeddedServerDeclaration(Class<?> owner, String clientId, String usernam
 		// the password stays out of test reports and logs
 		return "EmbeddedServerDeclaration[owner=" + this.owner.getName() + ", clientId=" + this.clientId + ", username="
 				+ this.username + ", scopes=" + this.scopes + ", endpoint=" + this.endpoint + ", requireConsent="
-				+ this.requireConsent + "]";
+				+ this.requireConsent + ", pushedAuthorizationRequests=" + this.pushedAuthorizationRequests
+				+ ", requirePushedAuthorizationRequests=" + this.requirePushedAuthorizationRequests + ", dpop="
+				+ this.dpop + "]";
 	}
 
 }

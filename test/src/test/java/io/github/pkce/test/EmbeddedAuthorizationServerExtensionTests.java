@@ -93,6 +93,20 @@ class EmbeddedAuthorizationServerExtensionTests {
 
 	}
 
+	@Nested
+	@EmbeddedAuthorizationServerTest(requirePushedAuthorizationRequests = true, dpop = false)
+	class DeclaringPushedAuthorizationRequestsAndNoDPoP {
+
+		@Test
+		void getsAServerThatRequiresPushingAndIgnoresProofs(EmbeddedAuthorizationServer server) {
+			assertThat(new OAuthTestClient(server).getJson("/.well-known/oauth-authorization-server"))
+				.containsEntry("pushed_authorization_request_endpoint", server.issuer() + "/oauth2/par")
+				.containsEntry("require_pushed_authorization_requests", true)
+				.doesNotContainKey("dpop_signing_alg_values_supported");
+		}
+
+	}
+
 	/**
 	 * Run by {@link #serverStopsAfterTheClass()} only: static nested classes are not
 	 * discovered through their enclosing class.

@@ -39,18 +39,43 @@ final class OAuthTestClient {
 
 	AuthorizationRequest authorizationRequest(URI redirectUri, String scope) {
 		String verifier = randomValue();
-		String nonce = randomValue();
+		Map<String, String> parameters = authorizationParameters(redirectUri, scope, verifier);
+		URI uri = URI.create(this.server.issuer() + "/oauth2/authorize?" + form(parameters));
+		return new AuthorizationRequest(uri, redirectUri, parameters.get("state"), parameters.get("nonce"), verifier);
+	}
+
+	/**
+	 * Pushes an authorization request (RFC 9126 section 2.1) and returns what the browser
+	 * opens next: the authorization endpoint with only {@code client_id} and
+	 * {@code request_uri}.
+	 */
+	PushedAuthorizationRequest push(URI redirectUri, String scope) {
+		String verifier = randomValue();
+		Map<String, String> parameters = authorizationParameters(redirectUri, scope, verifier);
+		Response response = post("/oauth2/par", parameters);
+		String requestUri = response.string("request_uri");
+		if (response.status() != 201 || requestUri == null) {
+			throw new IllegalStateException(
+					"The pushed authorization request got HTTP " + response.status() + ": " + response.body());
+		}
+		URI uri = URI.create(this.server.issuer() + "/oauth2/authorize?"
+				+ form(Map.of("client_id", this.server.clientId(), "request_uri", requestUri)));
+		return new PushedAuthorizationRequest(
+				new AuthorizationRequest(uri, redirectUri, parameters.get("state"), parameters.get("nonce"), verifier),
+				response);
+	}
+
+	private Map<String, String> authorizationParameters(URI redirectUri, String scope, String verifier) {
 		Map<String, String> parameters = new LinkedHashMap<>();
 		parameters.put("response_type", "code");
 		parameters.put("client_id", this.server.clientId());
 		parameters.put("redirect_uri", redirectUri.toString());
 		parameters.put("scope", scope);
 		parameters.put("state", randomValue());
-		parameters.put("nonce", nonce);
+		parameters.put("nonce", randomValue());
 		parameters.put("code_challenge", s256(verifier));
 		parameters.put("code_challenge_method", "S256");
-		URI uri = URI.create(this.server.issuer() + "/oauth2/authorize?" + form(parameters));
-		return new AuthorizationRequest(uri, redirectUri, parameters.get("state"), nonce, verifier);
+		return parameters;
 	}
 
 	Response exchange(String code, AuthorizationRequest request) {
@@ -58,30 +83,60 @@ final class OAuthTestClient {
 	}
 
 	Response exchange(String code, String verifier, URI redirectUri) {
-		return post("/oauth2/token", Map.of("grant_type", "authorization_code", "code", code, "redirect_uri",
-				redirectUri.toString(), "client_id", this.server.clientId(), "code_verifier", verifier));
+		return post("/oauth2/token", exchangeParameters(code, verifier, redirectUri), Map.of());
+	}
+
+	/**
+	 * Exchanges the code with a DPoP proof for the token endpoint (RFC 9449 section 5).
+	 */
+	Response exchange(String code, AuthorizationRequest request, DPoPKey key) {
+		return post("/oauth2/token", exchangeParameters(code, request.verifier(), request.redirectUri()),
+				Map.of("DPoP", key.proof("POST", tokenEndpoint(), null)));
 	}
 
 	Response refresh(String refreshToken) {
-		return post("/oauth2/token", Map.of("grant_type", "refresh_token", "refresh_token", refreshToken, "client_id",
-				this.server.clientId()));
+		return post("/oauth2/token", refreshParameters(refreshToken), Map.of());
+	}
+
+	Response refresh(String refreshToken, DPoPKey key) {
+		return post("/oauth2/token", refreshParameters(refreshToken),
+				Map.of("DPoP", key.proof("POST", tokenEndpoint(), null)));
 	}
 
 	Response post(String path, Map<String, String> parameters) {
-		HttpRequest request = HttpRequest.newBuilder(this.server.issuer().resolve(path))
+		return post(path, parameters, Map.of());
+	}
+
+	Response post(String path, Map<String, String> parameters, Map<String, String> headers) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(this.server.issuer().resolve(path))
 			.header("Content-Type", "application/x-www-form-urlencoded")
-			.header("Accept", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString(form(parameters)))
-			.build();
-		return send(request);
+			.header("Accept", "application/json");
+		headers.forEach(request::header);
+		return send(request.POST(HttpRequest.BodyPublishers.ofString(form(parameters))).build());
 	}
 
 	Response get(URI uri, @Nullable String accessToken) {
+		return getWithHeaders(uri, (accessToken != null) ? Map.of("Authorization", "Bearer " + accessToken) : Map.of());
+	}
+
+	Response getWithHeaders(URI uri, Map<String, String> headers) {
 		HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "application/json");
-		if (accessToken != null) {
-			request.header("Authorization", "Bearer " + accessToken);
-		}
+		headers.forEach(request::header);
 		return send(request.GET().build());
+	}
+
+	URI tokenEndpoint() {
+		return this.server.issuer().resolve("/oauth2/token");
+	}
+
+	private Map<String, String> exchangeParameters(String code, String verifier, URI redirectUri) {
+		return Map.of("grant_type", "authorization_code", "code", code, "redirect_uri", redirectUri.toString(),
+				"client_id", this.server.clientId(), "code_verifier", verifier);
+	}
+
+	private Map<String, String> refreshParameters(String refreshToken) {
+		return Map.of("grant_type", "refresh_token", "refresh_token", refreshToken, "client_id",
+				this.server.clientId());
 	}
 
 	Map<String, Object> getJson(String path) {
@@ -99,7 +154,8 @@ final class OAuthTestClient {
 			Map<String, Object> json = (body.startsWith("{"))
 					? JsonMapper.shared().readValue(body, new TypeReference<Map<String, Object>>() {
 					}) : Map.of();
-			return new Response(response.statusCode(), json);
+			return new Response(response.statusCode(), json,
+					response.headers().firstValue("WWW-Authenticate").orElse(null));
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
@@ -147,7 +203,10 @@ final class OAuthTestClient {
 	record AuthorizationRequest(URI uri, URI redirectUri, String state, String nonce, String verifier) {
 	}
 
-	record Response(int status, Map<String, Object> body) {
+	record PushedAuthorizationRequest(AuthorizationRequest request, Response response) {
+	}
+
+	record Response(int status, Map<String, Object> body, @Nullable String wwwAuthenticate) {
 
 		@Nullable String string(String name) {
 			Object value = this.body.get(name);

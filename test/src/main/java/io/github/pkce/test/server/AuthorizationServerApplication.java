@@ -65,6 +65,24 @@ public final class AuthorizationServerApplication {
 		return ((WebServerApplicationContext) context).getWebServer().getPort();
 	}
 
+	/**
+	 * Returns the counter of the requests to the token endpoint.
+	 * @param context the context returned by {@link #run(EmbeddedServerOptions)}
+	 * @return the counter
+	 */
+	public static RequestCounter tokenRequests(ConfigurableApplicationContext context) {
+		return context.getBean(AuthorizationServerConfiguration.TOKEN_REQUESTS, RequestCounter.class);
+	}
+
+	/**
+	 * Returns the counter of the requests to the pushed authorization request endpoint.
+	 * @param context the context returned by {@link #run(EmbeddedServerOptions)}
+	 * @return the counter
+	 */
+	public static RequestCounter pushedAuthorizationRequests(ConfigurableApplicationContext context) {
+		return context.getBean(AuthorizationServerConfiguration.PUSHED_AUTHORIZATION_REQUESTS, RequestCounter.class);
+	}
+
 	private static StandardEnvironment isolatedEnvironment(EmbeddedServerOptions options) {
 		StandardEnvironment environment = new StandardEnvironment();
 		MutablePropertySources sources = environment.getPropertySources();

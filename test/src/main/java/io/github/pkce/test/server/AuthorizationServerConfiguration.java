@@ -5,16 +5,20 @@ import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.autoconfigure.context.PropertyPlaceholderAutoConfiguration;
 import org.springframework.boot.http.converter.autoconfigure.HttpMessageConvertersAutoConfiguration;
@@ -45,6 +49,7 @@ import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.OAuth2Token;
@@ -56,26 +61,37 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import org.springframework.security.oauth2.server.authorization.InMemoryOAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationServerMetadataClaimNames;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2PushedAuthorizationRequestAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2RefreshTokenAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.client.InMemoryRegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.context.AuthorizationServerContext;
+import org.springframework.security.oauth2.server.authorization.context.AuthorizationServerContextHolder;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
 import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
 import org.springframework.security.oauth2.server.authorization.token.DelegatingOAuth2TokenGenerator;
 import org.springframework.security.oauth2.server.authorization.token.JwtGenerator;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2AccessTokenGenerator;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenContext;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
+import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * The embedded authorization server: Spring Authorization Server with a public client
  * (PKCE required, loopback redirect URIs on any port), OpenID Connect, refresh tokens for
- * the public client, the device grant, form login with in-memory users, and a protected
- * resource at {@code /api/me}.
+ * the public client, the device grant, optionally pushed authorization requests, DPoP,
+ * form login with in-memory users, and a protected resource at {@code /api/me} that takes
+ * Bearer and DPoP-bound tokens.
  * <p>
  * Only the auto-configurations listed here are applied, so that nothing from the class
  * path of the application under test (a data source, a shell, this library's own
@@ -98,28 +114,67 @@ class AuthorizationServerConfiguration {
 	 */
 	static final List<String> REDIRECT_URIS = List.of("http://127.0.0.1/callback", "http://[::1]/callback");
 
+	/** The bean name of the {@link RequestCounter} of the token endpoint. */
+	static final String TOKEN_REQUESTS = "tokenRequestCounter";
+
+	/**
+	 * The bean name of the {@link RequestCounter} of the pushed authorization request
+	 * endpoint.
+	 */
+	static final String PUSHED_AUTHORIZATION_REQUESTS = "pushedAuthorizationRequestCounter";
+
 	private static final String LOGIN_PAGE = "/login";
+
+	/** RFC 9126 section 5; Spring Authorization Server has no constant for it. */
+	private static final String REQUIRE_PUSHED_AUTHORIZATION_REQUESTS = "require_pushed_authorization_requests";
 
 	@Bean
 	@Order(1)
 	SecurityFilterChain authorizationServerSecurityFilterChain(HttpSecurity http, EmbeddedServerOptions options,
-			RegisteredClientRepository registeredClients, JWKSource<SecurityContext> jwkSource,
-			AuthorizationServerSettings settings) {
+			RegisteredClientRepository registeredClients, OAuth2AuthorizationService authorizations,
+			JWKSource<SecurityContext> jwkSource, AuthorizationServerSettings settings) {
 		OAuth2AuthorizationServerConfigurer authorizationServer = new OAuth2AuthorizationServerConfigurer();
-		Set<String> grantlessEndpoints = Set.of(settings.getDeviceAuthorizationEndpoint(),
-				settings.getTokenRevocationEndpoint());
+		Set<String> grantlessEndpoints = new HashSet<>(
+				Set.of(settings.getDeviceAuthorizationEndpoint(), settings.getTokenRevocationEndpoint()));
+		if (options.pushedAuthorizationRequests()) {
+			grantlessEndpoints.add(settings.getPushedAuthorizationRequestEndpoint());
+		}
 		http.securityMatcher(authorizationServer.getEndpointsMatcher()).with(authorizationServer, (server) -> {
 			server.registeredClientRepository(registeredClients)
+				.authorizationService(authorizations)
 				.tokenGenerator(tokenGenerator(jwkSource))
 				.clientAuthentication((clientAuthentication) -> clientAuthentication
 					.authenticationConverter(new PublicClientAuthenticationConverter(grantlessEndpoints))
 					.authenticationProvider(new PublicClientAuthenticationProvider(registeredClients)))
-				.oidc(Customizer.withDefaults());
+				.authorizationServerMetadataEndpoint((metadata) -> metadata.authorizationServerMetadataCustomizer(
+						(builder) -> builder.claims((claims) -> customizeMetadata(claims, options))))
+				.oidc((oidc) -> oidc
+					.providerConfigurationEndpoint((configuration) -> configuration.providerConfigurationCustomizer(
+							(builder) -> builder.claims((claims) -> customizeMetadata(claims, options)))));
 			if (options.deviceGrant()) {
 				server
 					.deviceAuthorizationEndpoint((deviceAuthorization) -> deviceAuthorization
 						.verificationUri(EmbeddedServerController.DEVICE_ENTRY_PATH))
 					.deviceVerificationEndpoint(Customizer.withDefaults());
+			}
+			if (options.dpop()) {
+				server.tokenEndpoint((token) -> token.authenticationProviders((providers) -> providers
+					.replaceAll((provider) -> (provider instanceof OAuth2RefreshTokenAuthenticationProvider refreshing)
+							? new DPoPBoundRefreshTokenProvider(refreshing, authorizations) : provider)));
+			}
+			if (options.pushedAuthorizationRequests()) {
+				server.pushedAuthorizationRequestEndpoint((pushedAuthorization) -> pushedAuthorization
+					.authenticationProviders((providers) -> providers.replaceAll((provider) -> {
+						if (provider instanceof OAuth2PushedAuthorizationRequestAuthenticationProvider pushing) {
+							return new PushedAuthorizationRequestLifetimeProvider(pushing, authorizations,
+									options.pushedAuthorizationRequestLifetime());
+						}
+						return provider;
+					})));
+			}
+			if (options.requirePushedAuthorizationRequests()) {
+				server.authorizationEndpoint((authorization) -> authorization.authorizationRequestConverters(
+						(converters) -> converters.add(0, new PushedAuthorizationRequestEnforcer())));
 			}
 		})
 			.authorizeHttpRequests((requests) -> requests.anyRequest().authenticated())
@@ -174,6 +229,11 @@ class AuthorizationServerConfiguration {
 	}
 
 	@Bean
+	OAuth2AuthorizationService authorizationService() {
+		return new InMemoryOAuth2AuthorizationService();
+	}
+
+	@Bean
 	UserDetailsService userDetailsService(EmbeddedServerOptions options) {
 		List<UserDetails> users = options.users()
 			.entrySet()
@@ -218,17 +278,43 @@ class AuthorizationServerConfiguration {
 		return new LocalIssuer();
 	}
 
-	@Bean
-	TokenRequestCounter tokenRequestCounter() {
-		return new TokenRequestCounter();
+	@Bean(TOKEN_REQUESTS)
+	RequestCounter tokenRequestCounter() {
+		return new RequestCounter();
 	}
 
 	@Bean
-	FilterRegistrationBean<TokenRequestCounter> tokenRequestCounterRegistration(TokenRequestCounter counter,
-			AuthorizationServerSettings settings) {
-		FilterRegistrationBean<TokenRequestCounter> registration = new FilterRegistrationBean<>(counter);
+	FilterRegistrationBean<RequestCounter> tokenRequestCounterRegistration(
+			@Qualifier(TOKEN_REQUESTS) RequestCounter counter, AuthorizationServerSettings settings) {
+		FilterRegistrationBean<RequestCounter> registration = new FilterRegistrationBean<>(counter);
 		registration.addUrlPatterns(settings.getTokenEndpoint());
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+		return registration;
+	}
+
+	@Bean(PUSHED_AUTHORIZATION_REQUESTS)
+	RequestCounter pushedAuthorizationRequestCounter() {
+		return new RequestCounter();
+	}
+
+	@Bean
+	FilterRegistrationBean<RequestCounter> pushedAuthorizationRequestCounterRegistration(
+			@Qualifier(PUSHED_AUTHORIZATION_REQUESTS) RequestCounter counter, AuthorizationServerSettings settings) {
+		FilterRegistrationBean<RequestCounter> registration = new FilterRegistrationBean<>(counter);
+		registration.addUrlPatterns(settings.getPushedAuthorizationRequestEndpoint());
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+		return registration;
+	}
+
+	@Bean
+	FilterRegistrationBean<DPoPProofIgnoringFilter> dPoPProofIgnoringFilterRegistration(EmbeddedServerOptions options,
+			AuthorizationServerSettings settings) {
+		FilterRegistrationBean<DPoPProofIgnoringFilter> registration = new FilterRegistrationBean<>(
+				new DPoPProofIgnoringFilter());
+		registration.addUrlPatterns(settings.getTokenEndpoint());
+		// After the counter, which records the proof the client sent.
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+		registration.setEnabled(!options.dpop());
 		return registration;
 	}
 
@@ -244,9 +330,53 @@ class AuthorizationServerConfiguration {
 			if (OidcParameterNames.ID_TOKEN.equals(context.getTokenType().getValue())) {
 				context.getClaims().claim("preferred_username", context.getPrincipal().getName());
 			}
+			// This customizer replaces the server's default one, which is where it binds
+			// an access token to the key of the token request's DPoP proof (RFC 9449
+			// section 6.1); the token_type of the response follows from this claim.
+			Jwt proof = context.get(OAuth2TokenContext.DPOP_PROOF_KEY);
+			if (OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType()) && proof != null) {
+				context.getClaims().claim("cnf", Map.of("jkt", thumbprint(proof)));
+			}
 		});
 		return new DelegatingOAuth2TokenGenerator(jwtGenerator, new OAuth2AccessTokenGenerator(),
 				new PublicClientRefreshTokenGenerator());
+	}
+
+	/**
+	 * Adjusts both discovery documents (RFC 8414 section 2, OpenID Connect Discovery
+	 * section 3) to the options.
+	 * @param metadata the members of the document
+	 * @param options the server's settings
+	 */
+	private static void customizeMetadata(Map<String, Object> metadata, EmbeddedServerOptions options) {
+		if (!options.dpop()) {
+			metadata.remove(OAuth2AuthorizationServerMetadataClaimNames.DPOP_SIGNING_ALG_VALUES_SUPPORTED);
+		}
+		if (options.pushedAuthorizationRequests()) {
+			// The server itself only advertises it in the OAuth metadata.
+			AuthorizationServerContext context = AuthorizationServerContextHolder.getContext();
+			metadata.put(OAuth2AuthorizationServerMetadataClaimNames.PUSHED_AUTHORIZATION_REQUEST_ENDPOINT,
+					UriComponentsBuilder.fromUriString(context.getIssuer())
+						.path(context.getAuthorizationServerSettings().getPushedAuthorizationRequestEndpoint())
+						.build()
+						.toUriString());
+		}
+		if (options.requirePushedAuthorizationRequests()) {
+			metadata.put(REQUIRE_PUSHED_AUTHORIZATION_REQUESTS, true);
+		}
+	}
+
+	private static String thumbprint(Jwt proof) {
+		try {
+			@SuppressWarnings("unchecked")
+			Map<String, Object> jwk = (Map<String, Object>) proof.getHeaders().get("jwk");
+			return JWK.parse(jwk).computeThumbprint().toString();
+		}
+		catch (Exception ex) {
+			throw new OAuth2AuthenticationException(
+					new OAuth2Error(OAuth2ErrorCodes.INVALID_DPOP_PROOF, "The jwk header is missing or invalid", null),
+					ex);
+		}
 	}
 
 	private static KeyPair generateRsaKey() {

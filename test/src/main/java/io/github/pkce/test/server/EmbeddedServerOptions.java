@@ -21,11 +21,20 @@ import org.springframework.util.Assert;
  * @param requireConsent whether the user must approve the requested scopes on a consent
  * page
  * @param deviceGrant whether the device authorization grant (RFC 8628) is enabled
+ * @param pushedAuthorizationRequests whether the pushed authorization request endpoint
+ * (RFC 9126) is enabled; always {@code true} when
+ * {@code requirePushedAuthorizationRequests} is
+ * @param requirePushedAuthorizationRequests whether an authorization request must come
+ * through the pushed authorization request endpoint
+ * @param pushedAuthorizationRequestLifetime how long a {@code request_uri} is valid
+ * @param dpop whether access tokens are bound to the key of a DPoP proof sent with the
+ * token request (RFC 9449)
  * @author pkce-spring-boot
  */
 public record EmbeddedServerOptions(int port, String clientId, Map<String, String> users, List<String> scopes,
 		Duration accessTokenTimeToLive, Duration refreshTokenTimeToLive, boolean rotateRefreshTokens,
-		boolean requireConsent, boolean deviceGrant) {
+		boolean requireConsent, boolean deviceGrant, boolean pushedAuthorizationRequests,
+		boolean requirePushedAuthorizationRequests, Duration pushedAuthorizationRequestLifetime, boolean dpop) {
 
 	/**
 	 * Checks and copies the settings.
@@ -38,6 +47,12 @@ public record EmbeddedServerOptions(int port, String clientId, Map<String, Strin
 	 * @param rotateRefreshTokens whether each refresh issues a new refresh token
 	 * @param requireConsent whether the user must approve the requested scopes
 	 * @param deviceGrant whether the device authorization grant is enabled
+	 * @param pushedAuthorizationRequests whether the pushed authorization request
+	 * endpoint is enabled
+	 * @param requirePushedAuthorizationRequests whether authorization requests must be
+	 * pushed; implies {@code pushedAuthorizationRequests}
+	 * @param pushedAuthorizationRequestLifetime how long a {@code request_uri} is valid
+	 * @param dpop whether access tokens are bound to the key of a DPoP proof
 	 */
 	public EmbeddedServerOptions {
 		Assert.isTrue(port >= 0 && port <= 65535, "port must be between 0 and 65535");
@@ -48,8 +63,11 @@ public record EmbeddedServerOptions(int port, String clientId, Map<String, Strin
 				"accessTokenTimeToLive must be positive");
 		Assert.isTrue(!refreshTokenTimeToLive.isNegative() && !refreshTokenTimeToLive.isZero(),
 				"refreshTokenTimeToLive must be positive");
+		Assert.isTrue(pushedAuthorizationRequestLifetime.toSeconds() > 0,
+				"pushedAuthorizationRequestLifetime must be at least one second");
 		users = Map.copyOf(users);
 		scopes = List.copyOf(scopes);
+		pushedAuthorizationRequests = pushedAuthorizationRequests || requirePushedAuthorizationRequests;
 	}
 
 	@Override
@@ -59,7 +77,10 @@ public record EmbeddedServerOptions(int port, String clientId, Map<String, Strin
 				+ this.users.keySet() + ", scopes=" + this.scopes + ", accessTokenTimeToLive="
 				+ this.accessTokenTimeToLive + ", refreshTokenTimeToLive=" + this.refreshTokenTimeToLive
 				+ ", rotateRefreshTokens=" + this.rotateRefreshTokens + ", requireConsent=" + this.requireConsent
-				+ ", deviceGrant=" + this.deviceGrant + "]";
+				+ ", deviceGrant=" + this.deviceGrant + ", pushedAuthorizationRequests="
+				+ this.pushedAuthorizationRequests + ", requirePushedAuthorizationRequests="
+				+ this.requirePushedAuthorizationRequests + ", pushedAuthorizationRequestLifetime="
+				+ this.pushedAuthorizationRequestLifetime + ", dpop=" + this.dpop + "]";
 	}
 
 }

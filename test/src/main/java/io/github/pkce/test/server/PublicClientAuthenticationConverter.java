@@ -20,9 +20,9 @@ import org.springframework.security.web.authentication.AuthenticationConverter;
  * Recognises a public client (a {@code client_id} and no credentials, RFC 6749 section
  * 2.3 and 3.2.1) on the requests Spring Authorization Server only accepts from
  * confidential clients: the refresh grant (section 6), the device code grant and the
- * device authorization request (RFC 8628 sections 3.1 and 3.4), and token revocation (RFC
- * 7009 section 2.1). Requests carrying a {@code code_verifier} are left to the server's
- * own PKCE-checking converter.
+ * device authorization request (RFC 8628 sections 3.1 and 3.4), token revocation (RFC
+ * 7009 section 2.1) and the pushed authorization request (RFC 9126 section 2.1). Requests
+ * carrying a {@code code_verifier} are left to the server's own PKCE-checking converter.
  *
  * @author pkce-spring-boot
  */
@@ -40,7 +40,8 @@ final class PublicClientAuthenticationConverter implements AuthenticationConvert
 	/**
 	 * Creates a converter.
 	 * @param grantlessEndpoints the paths of endpoints that take no {@code grant_type}
-	 * but accept a public client (device authorization, revocation)
+	 * but accept a public client (device authorization, revocation, pushed authorization
+	 * requests)
 	 */
 	PublicClientAuthenticationConverter(Set<String> grantlessEndpoints) {
 		this.grantlessEndpoints = Set.copyOf(grantlessEndpoints);
