@@ -111,7 +111,9 @@ class DeviceLoginEndToEndTests {
 		Credentials credentials = deviceClient(client, 1, withCompleteUri(alice())).login();
 		assertThat(server.tokenRequestCount()).isEqualTo(before + 1);
 		assertThat(this.sleeps).containsExactly(Duration.ofSeconds(5));
-		assertThat(credentials.tokenType()).isEqualToIgnoringCase("Bearer");
+		// the server advertises DPoP: the tokens are bound to the login's key
+		assertThat(credentials.tokenType()).isEqualTo("DPoP");
+		assertThat(credentials.dpopKey()).isNotNull();
 		assertThat(credentials.refreshToken()).isNotNull();
 		assertThat(credentials.idToken()).isNull();
 		assertThat(credentials.scopes()).containsExactlyInAnyOrder("profile", "api");
@@ -297,13 +299,18 @@ class DeviceLoginEndToEndTests {
 	}
 
 	private static Map<String, Object> me(Credentials credentials) {
-		return RestClient.create()
-			.get()
-			.uri(server.resourceUri())
-			.header("Authorization", "Bearer " + credentials.accessToken())
-			.retrieve()
-			.body(new ParameterizedTypeReference<Map<String, Object>>() {
-			});
+		String token = credentials.accessToken();
+		return RestClient.create().get().uri(server.resourceUri()).headers((headers) -> {
+			if (credentials.isDpopBound()) {
+				headers.set("Authorization", "DPoP " + token);
+				headers.set("DPoP", new io.github.pkce.dpop.DpopProofs().create(credentials.dpopKey(), "GET",
+						server.resourceUri(), token, null));
+			}
+			else {
+				headers.setBearerAuth(token);
+			}
+		}).retrieve().body(new ParameterizedTypeReference<Map<String, Object>>() {
+		});
 	}
 
 	/**

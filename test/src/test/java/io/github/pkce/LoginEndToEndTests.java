@@ -91,7 +91,8 @@ class LoginEndToEndTests {
 		int before = server.tokenRequestCount();
 		Credentials credentials = client.login();
 		assertThat(server.tokenRequestCount()).isEqualTo(before + 1);
-		assertThat(credentials.tokenType()).isEqualToIgnoringCase("Bearer");
+		// the server advertises DPoP: the tokens are bound to the login's key
+		assertThat(credentials.tokenType()).isEqualTo("DPoP");
 		assertThat(credentials.refreshToken()).isNotNull();
 		assertThat(credentials.scopes()).contains("openid", "offline_access");
 		assertThat(credentials.expiresAt()).isAfter(java.time.Instant.now());
@@ -247,7 +248,8 @@ class LoginEndToEndTests {
 		});
 		Credentials login = client.login();
 		Credentials first = new Credentials(login.accessToken(), login.tokenType(),
-				java.time.Instant.now().minusSeconds(1), login.refreshToken(), login.idToken(), login.scopes());
+				java.time.Instant.now().minusSeconds(1), login.refreshToken(), login.idToken(), login.scopes(),
+				login.dpopKey());
 		io.github.pkce.store.InMemoryCredentialStore store = new io.github.pkce.store.InMemoryCredentialStore();
 		PkceAuthenticator authenticator = PkceAuthenticator.withClient(client).credentialStore(store).build();
 		store.save(authenticator.getStoreKey(), first);

@@ -154,7 +154,7 @@ public final class ScriptedBrowser implements BrowserLauncher {
 		Assert.notNull(uri, "uri cannot be null");
 		this.openedUris.add(uri);
 		Journey journey = travel(uri, null);
-		if (sameOrigin(journey.page().url(), uri)) {
+		if (sameOrigin(journey.page().url(), journey.server())) {
 			throw new ScriptedBrowserException(
 					"Expected a redirect away from the authorization server, but the browser " + "stopped at "
 							+ journey.page().describe());
@@ -239,11 +239,12 @@ public final class ScriptedBrowser implements BrowserLauncher {
 		this.visitedUrls = Collections.unmodifiableList(visited);
 		try (WebClient client = newWebClient(visited)) {
 			Page page = load(client, start);
+			URI server = authorizationServer(start, visited);
 			boolean signedIn = false;
 			boolean codeEntered = false;
 			boolean consentAnswered = false;
 			for (int step = 0; step < MAX_STEPS; step++) {
-				if (!(page instanceof HtmlPage html) || !sameOrigin(page.getUrl(), start)) {
+				if (!(page instanceof HtmlPage html) || !sameOrigin(page.getUrl(), server)) {
 					break;
 				}
 				HtmlForm login = findLoginForm(html);
@@ -273,11 +274,11 @@ public final class ScriptedBrowser implements BrowserLauncher {
 				}
 			}
 			VisitedPage last = record(page);
-			if (!signedIn && sameOrigin(page.getUrl(), start)) {
-				throw new ScriptedBrowserException("Expected the login form of " + origin(start)
+			if (!signedIn && sameOrigin(page.getUrl(), server)) {
+				throw new ScriptedBrowserException("Expected the login form of " + origin(server)
 						+ ", but the browser stopped at " + last.describe());
 			}
-			return new Journey(last, codeEntered);
+			return new Journey(last, codeEntered, server);
 		}
 		catch (IOException | RuntimeException ex) {
 			if (ex instanceof ScriptedBrowserException browserException) {
@@ -286,6 +287,30 @@ public final class ScriptedBrowser implements BrowserLauncher {
 			throw new ScriptedBrowserException("The scripted browser could not load a page while at "
 					+ lastVisited(visited, start) + ": " + ex.getMessage(), ex);
 		}
+	}
+
+	/**
+	 * Returns the authorization server of a journey: where it started, unless the start
+	 * address only sent the browser on to an authorization request (one with a
+	 * {@code client_id}), as a program's own loopback address does for a pushed
+	 * authorization request (RFC 9126).
+	 */
+	private static URI authorizationServer(URI start, List<URI> visited) {
+		if (!hasClientId(start)) {
+			synchronized (visited) {
+				for (URI uri : visited) {
+					if (hasClientId(uri)) {
+						return uri;
+					}
+				}
+			}
+		}
+		return start;
+	}
+
+	private static boolean hasClientId(URI uri) {
+		String query = uri.getRawQuery();
+		return query != null && ("&" + query).contains("&client_id=");
 	}
 
 	private VisitedPage record(Page page) {
@@ -436,7 +461,7 @@ public final class ScriptedBrowser implements BrowserLauncher {
 		}
 	}
 
-	private record Journey(VisitedPage page, boolean codeEntered) {
+	private record Journey(VisitedPage page, boolean codeEntered, URI server) {
 	}
 
 	/**
