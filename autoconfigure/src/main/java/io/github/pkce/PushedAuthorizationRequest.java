@@ -230,7 +230,8 @@ final class PushedAuthorizationRequest {
 	}
 
 	private static Duration lifetime(@Nullable Object expiresIn) {
-		if (expiresIn instanceof Number number && number.longValue() > 0) {
+		// 0 is a request URI already at its end: pushed again when the browser arrives
+		if (expiresIn instanceof Number number && number.longValue() >= 0) {
 			return Duration.ofSeconds(number.longValue());
 		}
 		return DEFAULT_LIFETIME;
