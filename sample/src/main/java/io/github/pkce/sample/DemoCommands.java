@@ -84,7 +84,8 @@ public final class DemoCommands {
 			out.println();
 			out.flush();
 		}
-		out.println("Done: signed in with the browser flow (PKCE), called the API with the token, signed out.");
+		out.println(
+				"Done: signed in with the browser flow (PKCE, a pushed authorization request), called the API with a DPoP-bound token, signed out.");
 		out.flush();
 	}
 

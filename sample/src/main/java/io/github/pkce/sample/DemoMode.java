@@ -111,7 +111,7 @@ final class DemoMode implements ApplicationContextInitializer<ConfigurableApplic
 			}
 		}
 		try {
-			return EmbeddedAuthorizationServer.builder().port(port).start();
+			return EmbeddedAuthorizationServer.builder().port(port).pushedAuthorizationRequests(true).start();
 		}
 		catch (IllegalStateException ex) {
 			throw new DemoServerException(port, ex.getMessage(), ex);

@@ -34,7 +34,10 @@ class SampleApplicationTests {
 				"\"sub\":\"alice\"", "==> auth status", "==> auth token", "characters, masked)", "==> auth logout",
 				"Signed out. The refresh token was revoked at http://127.0.0.1:", "Done: ");
 		assertThat(output.getErr()).contains("Starting the demo identity provider on a free port of 127.0.0.1",
-				"signing in automatically as 'alice'", "code_challenge_method=S256");
+				"signing in automatically as 'alice'", "/callback/start");
+		// the demo provider takes pushed requests and binds tokens: the status says so
+		assertThat(output.getOut()).contains("Token binding: DPoP (bound to this program's key");
+		assertThat(output.getErr()).doesNotContain("code_challenge");
 	}
 
 	@Test

@@ -99,7 +99,7 @@ class SampleCommandsTests {
 		List<String> lines = lines("demo");
 		assertThat(lines).containsSubsequence("==> auth login", "==> api me", "HTTP 200 OK", "==> auth status",
 				"Signed in as alice", "==> auth token", "==> auth logout",
-				"Done: signed in with the browser flow (PKCE), called the API with the token, signed out.");
+				"Done: signed in with the browser flow (PKCE, a pushed authorization request), called the API with a DPoP-bound token, signed out.");
 		String masked = lines.get(lines.indexOf("==> auth token") + 1);
 		assertThat(masked).matches("eyJ[A-Za-z0-9_-]{5}\\.\\.\\. \\(\\d+ characters, masked\\)");
 		assertThat(lines("auth status")).contains("Not signed in. Run 'auth login' to sign in.");
