@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Captures every log line of a full login and refresh, browser and device, at the most
  * verbose level, and looks for the secrets in it: tokens, the authorization code, the
- * PKCE verifier and the device code.
+ * PKCE verifier, the device code and the private DPoP key. The login uses a pushed
+ * authorization request and DPoP, and an API call goes through the interceptor.
  */
 class SecretsStayOutOfLogsTests {
 
@@ -64,7 +65,9 @@ class SecretsStayOutOfLogsTests {
 		java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.ALL);
 		root.setLevel(Level.ALL);
 		root.addAppender(appender);
-		try (EmbeddedAuthorizationServer server = EmbeddedAuthorizationServer.builder().start()) {
+		try (EmbeddedAuthorizationServer server = EmbeddedAuthorizationServer.builder()
+			.pushedAuthorizationRequests(true)
+			.start()) {
 			ClientConfig config = ClientConfig.withClientId(server.clientId())
 				.issuerUri(server.issuer())
 				.scopes("openid", "profile", "offline_access")
@@ -90,7 +93,22 @@ class SecretsStayOutOfLogsTests {
 				.build();
 			PkceAuthenticator authenticator = PkceAuthenticator.withClient(client).build();
 			Credentials login = authenticator.login();
+			RestClient.builder()
+				.requestInterceptor(
+						new io.github.pkce.http.BearerTokenInterceptor(authenticator, List.of(server.issuer())))
+				.build()
+				.get()
+				.uri(server.resourceUri())
+				.retrieve()
+				.toBodilessEntity();
 			Credentials refreshed = authenticator.refreshCredentials();
+			assertThat(login.isDpopBound()).isTrue();
+			// the private part of the DPoP key
+			secrets.add(tools.jackson.databind.json.JsonMapper.builder()
+				.build()
+				.readTree(login.dpopKey().toJwk())
+				.get("d")
+				.asString());
 			for (Credentials credentials : List.of(login, refreshed)) {
 				secrets.add(credentials.accessToken());
 				secrets.add(credentials.refreshToken());

@@ -114,6 +114,31 @@ class PkceAutoConfigurationTests {
 	}
 
 	@Test
+	void dpopAndPushedAuthorizationRequestsAreSetPerRegistration() {
+		this.contextRunner.withPropertyValues(MINIMAL)
+			.withPropertyValues("auth.pkce.dpop=always", "auth.pkce.par=never",
+					"auth.pkce.registrations.work.client-id=work-cli",
+					"auth.pkce.registrations.work.issuer-uri=https://work.example.com",
+					"auth.pkce.registrations.work.dpop=never")
+			.run((context) -> {
+				ClientConfigStore configs = context.getBean(ClientConfigStore.class);
+				assertThat(configs.get("default").getDpop()).isEqualTo(io.github.pkce.DpopMode.ALWAYS);
+				assertThat(configs.get("default").getPar()).isEqualTo(io.github.pkce.ParMode.NEVER);
+				assertThat(configs.get("work").getDpop()).isEqualTo(io.github.pkce.DpopMode.NEVER);
+				assertThat(configs.get("work").getPar()).isEqualTo(io.github.pkce.ParMode.AUTO);
+			});
+	}
+
+	@Test
+	void anUnknownDpopModeFailsTheStartNamingTheProperty() {
+		this.contextRunner.withPropertyValues(MINIMAL).withPropertyValues("auth.pkce.dpop=sometimes").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("sometimes");
+			assertThat(context.getStartupFailure()).hasStackTraceContaining("auth.pkce.dpop");
+		});
+	}
+
+	@Test
 	void clientIdAndIssuerConfigureEveryBeanWithDefaults() {
 		this.contextRunner.withPropertyValues(MINIMAL).run((context) -> {
 			assertThat(context).hasSingleBean(ClientConfigStore.class);
@@ -133,6 +158,8 @@ class PkceAutoConfigurationTests {
 			assertThat(config.getRedirectUri()).isEqualTo(ClientConfig.DEFAULT_REDIRECT_URI);
 			assertThat(config.getScopes()).isEmpty();
 			assertThat(config.getLoginTimeout()).isEqualTo(Duration.ofMinutes(5));
+			assertThat(config.getDpop()).isEqualTo(io.github.pkce.DpopMode.AUTO);
+			assertThat(config.getPar()).isEqualTo(io.github.pkce.ParMode.AUTO);
 			assertThat(config.getClockSkew()).isEqualTo(Duration.ofSeconds(60));
 			PkceAuthenticators authenticators = context.getBean(PkceAuthenticators.class);
 			assertThat(authenticators.names()).containsExactly("default");

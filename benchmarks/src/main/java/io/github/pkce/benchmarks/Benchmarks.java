@@ -20,8 +20,9 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
  * Runs the token-handling benchmarks and prints the figures: {@link HotPathBenchmark}
- * (JMH) with the ratios of our time per request to each peer's, then the
- * {@link RefreshStorm}; on request, {@link DpopProofBenchmark} (JMH).
+ * (JMH) with the ratios of our time per request to each peer's (bearer tokens; the DPoP
+ * row has no peer and is shown against our bearer row), then the {@link RefreshStorm}; on
+ * request, {@link DpopProofBenchmark} (JMH).
  * <p>
  * Usage: {@code java -jar benchmarks.jar [hot-path | storm | dpop] [options]}. With no
  * command the hot path and the storm run. JMH options
@@ -38,9 +39,13 @@ public final class Benchmarks {
 
 	private static final String OURS = "pkce";
 
+	private static final String OURS_DPOP = "pkceDpop";
+
 	private static final Map<String, String> CONTENDERS = new LinkedHashMap<>();
 
 	private static final Map<String, String> REFERENCES = new LinkedHashMap<>();
+
+	private static final Map<String, String> HOT_PATH_DPOP = new LinkedHashMap<>();
 
 	private static final Map<String, String> DPOP = new LinkedHashMap<>();
 
@@ -54,6 +59,7 @@ public final class Benchmarks {
 		CONTENDERS.put(OURS, "pkce-spring-boot     BearerTokenInterceptor");
 		CONTENDERS.put("springSecurity", "Spring Security      OAuth2ClientHttpRequestInterceptor");
 		CONTENDERS.put("googleOAuthClient", "google-oauth-client  Credential.intercept");
+		HOT_PATH_DPOP.put(OURS_DPOP, "pkce-spring-boot     same, DPoP-bound token (+ ES256 proof)");
 		REFERENCES.put("pkceCredentials", "reference: PkceAuthenticator.credentials() alone");
 		REFERENCES.put("springHeaderWrite", "reference: Spring HttpHeaders.set(Authorization, Bearer+token)");
 		REFERENCES.put("googleHeaderWrite", "reference: google HttpHeaders.setAuthorization(Bearer+token)");
@@ -169,10 +175,19 @@ public final class Benchmarks {
 				+ " (no I/O; lower is better)");
 		out.printf(Locale.ROOT, "  %-64s %9s %18s%n", "", "median", "mean ± 99.9% error");
 		print(CONTENDERS, byMethod, out);
+		print(HOT_PATH_DPOP, byMethod, out);
 		print(REFERENCES, byMethod, out);
 		RunResult ours = byMethod.get(OURS);
 		if (ours == null) {
 			return;
+		}
+		RunResult oursDpop = byMethod.get(OURS_DPOP);
+		if (oursDpop != null && ours.getParams().getMode() == Mode.AverageTime) {
+			// the peers have no DPoP: the row is compared with our bearer row only
+			out.printf(Locale.ROOT,
+					"  DPoP-bound / bearer (medians): %.1f %s more per request, the proof"
+							+ " (java -jar benchmarks.jar dpop breaks it down)%n",
+					median(oursDpop) - median(ours), ours.getPrimaryResult().getScoreUnit());
 		}
 		for (Map.Entry<String, String> name : CONTENDERS.entrySet()) {
 			RunResult peer = byMethod.get(name.getKey());

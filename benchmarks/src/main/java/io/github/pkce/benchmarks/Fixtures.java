@@ -19,6 +19,7 @@ import io.github.pkce.ClientConfig;
 import io.github.pkce.Credentials;
 import io.github.pkce.PkceAuthenticator;
 import io.github.pkce.ProviderMetadata;
+import io.github.pkce.dpop.DpopKey;
 import io.github.pkce.http.BearerTokenInterceptor;
 import io.github.pkce.store.InMemoryCredentialStore;
 
@@ -78,13 +79,27 @@ final class Fixtures {
 	}
 
 	static PkceAuthenticator pkceAuthenticator(AuthorizationClient client, String accessToken, Instant expiresAt) {
+		return pkceAuthenticator(client,
+				new Credentials(accessToken, "Bearer", expiresAt, REFRESH_TOKEN, null, Set.of()));
+	}
+
+	/**
+	 * Credentials bound to a DPoP key (RFC 9449): token type {@code DPoP}, so that the
+	 * interceptor signs a proof for every request.
+	 */
+	static PkceAuthenticator pkceDpopAuthenticator(AuthorizationClient client, String accessToken, Instant expiresAt,
+			DpopKey key) {
+		return pkceAuthenticator(client,
+				new Credentials(accessToken, Credentials.DPOP, expiresAt, REFRESH_TOKEN, null, Set.of(), key));
+	}
+
+	private static PkceAuthenticator pkceAuthenticator(AuthorizationClient client, Credentials credentials) {
 		InMemoryCredentialStore store = new InMemoryCredentialStore();
 		PkceAuthenticator authenticator = PkceAuthenticator.withClient(client)
 			.credentialStore(store)
 			.interactiveLogin(false)
 			.build();
-		store.save(authenticator.getStoreKey(),
-				new Credentials(accessToken, "Bearer", expiresAt, REFRESH_TOKEN, null, Set.of()));
+		store.save(authenticator.getStoreKey(), credentials);
 		return authenticator;
 	}
 

@@ -7,9 +7,15 @@ import java.util.concurrent.TimeUnit;
 
 import com.google.api.client.auth.oauth2.Credential;
 import com.google.api.client.http.HttpRequest;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import io.github.pkce.Credentials;
 import io.github.pkce.PkceAuthenticator;
+import io.github.pkce.dpop.DpopKey;
 import io.github.pkce.http.BearerTokenInterceptor;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -35,6 +41,12 @@ import org.springframework.security.oauth2.client.web.client.OAuth2ClientHttpReq
  * Spring's or google's headers, and {@code PkceAuthenticator.credentials()} alone. The
  * token is 43 characters long, like a 256-bit random token; a longer one (a JWT) adds the
  * same string copy to every contender.
+ * <p>
+ * One more benchmark sends the same request through our interceptor with credentials
+ * bound to a DPoP key (RFC 9449), made once in the set-up: {@code Authorization: DPoP
+ * <token>} plus a {@code DPoP} header with a new ES256 proof, so its time above our
+ * bearer benchmark is the cost of the proof per request. The peers have no DPoP to
+ * compare with.
  *
  * @author pkce-spring-boot
  */
@@ -52,6 +64,8 @@ public class HotPathBenchmark {
 
 	private BearerTokenInterceptor pkce;
 
+	private BearerTokenInterceptor pkceDpop;
+
 	private OAuth2ClientHttpRequestInterceptor spring;
 
 	private Credential google;
@@ -62,15 +76,18 @@ public class HotPathBenchmark {
 
 	private CannedRequest springRequest;
 
+	private CannedRequest dpopRequest;
+
 	private HttpRequest googleRequest;
 
 	/**
-	 * Builds the three interceptors around a token valid for one more hour, and sends one
-	 * request through each so that every cache is filled.
-	 * @throws IOException never: no I/O happens
+	 * Builds the three interceptors around a token valid for one more hour, and ours once
+	 * more around the same token bound to a DPoP key, and sends one request through each
+	 * so that every cache is filled.
+	 * @throws Exception never: no I/O happens
 	 */
 	@Setup
-	public void setUp() throws IOException {
+	public void setUp() throws Exception {
 		Instant expiresAt = Instant.now().plusSeconds(3600);
 		this.authenticator = Fixtures.pkceAuthenticator(Fixtures.pkceClient(UNUSED_TOKEN_ENDPOINT),
 				Fixtures.VALID_ACCESS_TOKEN, expiresAt);
@@ -83,10 +100,38 @@ public class HotPathBenchmark {
 		// read from a field, so that the concatenation is not folded into a constant
 		this.token = this.authenticator.credentials().accessToken();
 		this.googleRequest = Fixtures.googleRequest();
+		// the key is generated here, never on the measured path; the interceptor signs
+		// with it as the credentials hold it
+		DpopKey key = DpopKey.generate();
+		this.pkceDpop = Fixtures.pkceInterceptor(Fixtures.pkceDpopAuthenticator(
+				Fixtures.pkceClient(UNUSED_TOKEN_ENDPOINT), Fixtures.VALID_ACCESS_TOKEN, expiresAt, key));
+		// a request of its own, so that its DPoP header does not ride along on the others
+		this.dpopRequest = new CannedRequest(Fixtures.API_REQUEST);
 		String expected = "Bearer " + Fixtures.VALID_ACCESS_TOKEN;
 		check(expected, pkce(), this.springRequest.getHeaders().getFirst("Authorization"));
 		check(expected, springSecurity(), this.springRequest.getHeaders().getFirst("Authorization"));
 		check(expected, googleOAuthClient(), this.googleRequest.getHeaders().getAuthorization());
+		check("DPoP " + Fixtures.VALID_ACCESS_TOKEN, pkceDpop(),
+				this.dpopRequest.getHeaders().getFirst("Authorization"));
+		checkProof(this.dpopRequest.getHeaders().getFirst("DPoP"), key);
+	}
+
+	/**
+	 * Checks that the proof on the DPoP request verifies with the key and is for this
+	 * request, so that the benchmark measures a real proof.
+	 */
+	private static void checkProof(@Nullable String proof, DpopKey key) throws Exception {
+		if (proof == null) {
+			throw new IllegalStateException("The interceptor did not set the DPoP header");
+		}
+		SignedJWT jwt = SignedJWT.parse(proof);
+		JWTClaimsSet claims = jwt.getJWTClaimsSet();
+		if (!jwt.verify(new ECDSAVerifier(ECKey.parse(key.toJwk()).toPublicJWK()))
+				|| !"GET".equals(claims.getStringClaim("htm"))
+				|| !"https://api.example.com/v1/projects".equals(claims.getStringClaim("htu"))
+				|| claims.getStringClaim("ath") == null) {
+			throw new IllegalStateException("The DPoP proof does not verify or is not for this request");
+		}
 	}
 
 	private static void check(String expected, Object result, String header) {
@@ -104,6 +149,17 @@ public class HotPathBenchmark {
 	@Benchmark
 	public ClientHttpResponse pkce() throws IOException {
 		return this.pkce.intercept(this.springRequest, NO_BODY, CannedResponse.EXECUTION);
+	}
+
+	/**
+	 * pkce-spring-boot's {@link BearerTokenInterceptor} with credentials bound to a DPoP
+	 * key: as {@link #pkce()}, plus a new ES256-signed proof in the {@code DPoP} header.
+	 * @return the canned response
+	 * @throws IOException never
+	 */
+	@Benchmark
+	public ClientHttpResponse pkceDpop() throws IOException {
+		return this.pkceDpop.intercept(this.dpopRequest, NO_BODY, CannedResponse.EXECUTION);
 	}
 
 	/**
