@@ -143,7 +143,8 @@ public final class AuthCommands {
 	/**
 	 * Prints the access token alone, refreshing it first when it has expired (and signing
 	 * in when allowed), for use in scripts such as
-	 * {@code curl -H "Authorization: Bearer $(mycli auth token)"}.
+	 * {@code curl -H "Authorization: Bearer $(mycli auth token)"}. A DPoP-bound token is
+	 * printed too, with a note on standard error that it needs a proof.
 	 * @param registration the registration name
 	 * @param context the command context
 	 */
@@ -151,10 +152,16 @@ public final class AuthCommands {
 			description = "Print a valid access token, refreshing it first if needed")
 	public void token(@Option(longName = "registration", shortName = 'r', defaultValue = "default",
 			description = "Registration whose token to print") String registration, CommandContext context) {
-		String token = authenticator(registration).accessToken();
+		Credentials credentials = authenticator(registration).credentials();
 		PrintWriter out = context.outputWriter();
-		out.println(token);
+		out.println(credentials.accessToken());
 		out.flush();
+		if (credentials.isDpopBound()) {
+			// on standard error, so that a script still reads the token alone
+			System.err.println("Note: this access token is bound to this program's DPoP key (RFC 9449): a "
+					+ "request must send it as 'Authorization: DPoP <token>' with a DPoP proof signed by that key, so "
+					+ "it does not work with curl. Set dpop to never for bearer tokens.");
+		}
 	}
 
 	private static String describeUser(PkceAuthenticator authenticator, Credentials credentials) {

@@ -5,18 +5,21 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
 
-import io.github.pkce.store.CredentialKeys;
 import io.github.pkce.Credentials;
-import io.github.pkce.dpop.DpopKey;
 import io.github.pkce.PkceAuthenticators;
+import io.github.pkce.dpop.DpopKey;
+import io.github.pkce.store.CredentialKeys;
 import io.github.pkce.store.CredentialStore;
 import io.github.pkce.store.InMemoryCredentialStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.shell.core.command.Command;
 import org.springframework.shell.core.command.CommandRegistry;
@@ -33,6 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 				"auth.pkce.registrations.work.client-id=work",
 				"auth.pkce.registrations.work.issuer-uri=https://work.example.com" })
 @ShellTest
+@ExtendWith(OutputCaptureExtension.class)
 class AuthCommandsTests {
 
 	private static final String DEFAULT_KEY = CredentialKeys.of("https://login.example.com", "cli",
@@ -124,6 +128,15 @@ class AuthCommandsTests {
 				new Credentials("at-123", "Bearer", Instant.now().plusSeconds(3600), null, null, Set.of()));
 		assertThat(lines("auth token")).containsExactly("at-123");
 		assertThat(lines("auth token -r default")).containsExactly("at-123");
+	}
+
+	@Test
+	void tokenBoundToAKeyIsPrintedAloneWithANoteOnStandardError(CapturedOutput output) throws Exception {
+		this.store.save(DEFAULT_KEY, new Credentials("at-dpop", "DPoP", Instant.now().plusSeconds(3600), null, null,
+				Set.of(), DpopKey.generate()));
+		assertThat(lines("auth token")).containsExactly("at-dpop");
+		assertThat(output.getErr()).contains("this access token is bound to this program's DPoP key")
+			.doesNotContain("at-dpop");
 	}
 
 	@Test
