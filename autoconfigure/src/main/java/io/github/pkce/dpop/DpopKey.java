@@ -46,17 +46,21 @@ public final class DpopKey {
 
 	private final JWSHeader header;
 
-	private final String encodedHeader;
-
 	private final JWSSigner signer;
 
 	private DpopKey(ECKey jwk) throws JOSEException {
 		this.jwk = jwk;
 		this.thumbprint = jwk.computeThumbprint().toString();
 		// the header is the same on every proof made with this key: build and encode it
-		// once (RFC 9449 section 4.2: the public key only, never "d")
-		this.header = new JWSHeader.Builder(JWSAlgorithm.ES256).type(DPOP_JWT).jwk(jwk.toPublicJWK()).build();
-		this.encodedHeader = this.header.toBase64URL().toString();
+		// once (RFC 9449 section 4.2: the public key only, never "d"); a parsed header
+		// keeps its encoding, so no proof encodes it again
+		JWSHeader built = new JWSHeader.Builder(JWSAlgorithm.ES256).type(DPOP_JWT).jwk(jwk.toPublicJWK()).build();
+		try {
+			this.header = JWSHeader.parse(built.toBase64URL());
+		}
+		catch (java.text.ParseException ex) {
+			throw new JOSEException("Cannot encode the DPoP proof header", ex);
+		}
 		this.signer = new ECDSASigner(jwk);
 	}
 
@@ -173,13 +177,6 @@ public final class DpopKey {
 	 */
 	JWSHeader header() {
 		return this.header;
-	}
-
-	/**
-	 * {@link #header()} as JSON in unpadded base64url: the first part of every proof.
-	 */
-	String encodedHeader() {
-		return this.encodedHeader;
 	}
 
 	/**

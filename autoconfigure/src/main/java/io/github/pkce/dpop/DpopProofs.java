@@ -5,10 +5,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.Date;
 import java.util.Locale;
 
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import io.github.pkce.internal.Hashes;
 import org.jspecify.annotations.Nullable;
 
@@ -21,8 +23,9 @@ import org.springframework.util.Assert;
  * asked for one ({@code nonce}, section 8) and, on a protected-resource request, to the
  * access token ({@code ath}, section 7).
  * <p>
- * Thread-safe. The header is encoded once per key; each proof costs its claims and one
- * ECDSA signature.
+ * Thread-safe. The JOSE work is nimbus-jose-jwt's: the claims are a {@code JWTClaimsSet},
+ * the proof a {@code SignedJWT} signed by an {@code ECDSASigner}. The header is encoded
+ * once per key; each proof costs its claims and one ECDSA signature.
  *
  * @author pkce-spring-boot
  */
@@ -87,28 +90,25 @@ public final class DpopProofs {
 		Assert.notNull(uri, "uri cannot be null");
 		Assert.isTrue(accessToken == null || !accessToken.isEmpty(), "accessToken cannot be empty");
 		Assert.isTrue(nonce == null || DpopNonces.isValid(nonce), "nonce is not a valid DPoP-Nonce");
-		StringBuilder claims = new StringBuilder(160 + ((nonce != null) ? nonce.length() : 0));
-		claims.append("{\"jti\":\"").append(jti()).append("\",\"htm\":\"").append(method).append("\",\"htu\":");
-		appendJsonString(claims, htu(uri));
-		claims.append(",\"iat\":").append(Math.floorDiv(this.clock.millis(), 1000L));
+		JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().jwtID(jti())
+			.claim("htm", method)
+			.claim("htu", htu(uri))
+			.issueTime(new Date(Math.floorDiv(this.clock.millis(), 1000L) * 1000L));
 		if (nonce != null) {
-			// NQCHAR excludes '"' and '\': nothing to escape
-			claims.append(",\"nonce\":\"").append(nonce).append('"');
+			claims.claim("nonce", nonce);
 		}
 		if (accessToken != null) {
-			claims.append(",\"ath\":\"").append(Hashes.sha256Base64Url(accessToken)).append('"');
+			claims.claim("ath", Hashes.sha256Base64Url(accessToken));
 		}
-		claims.append('}');
-		String signingInput = key.encodedHeader() + "."
-				+ BASE64URL.encodeToString(claims.toString().getBytes(StandardCharsets.UTF_8));
-		Base64URL signature;
+		// the key's header keeps its encoding: each proof encodes its claims only
+		SignedJWT proof = new SignedJWT(key.header(), claims.build());
 		try {
-			signature = key.signer().sign(key.header(), signingInput.getBytes(StandardCharsets.US_ASCII));
+			proof.sign(key.signer());
 		}
 		catch (JOSEException ex) {
 			throw new IllegalStateException("Cannot sign the DPoP proof", ex);
 		}
-		return signingInput + "." + signature;
+		return proof.serialize();
 	}
 
 	private String jti() {
@@ -185,28 +185,6 @@ public final class DpopProofs {
 			}
 		}
 		return true;
-	}
-
-	/**
-	 * Appends a JSON string. A {@code java.net.URI} holds no quote, backslash or control
-	 * character, so this escapes in theory only; it keeps the claims well-formed whatever
-	 * the input.
-	 */
-	private static void appendJsonString(StringBuilder json, String value) {
-		json.append('"');
-		for (int i = 0; i < value.length(); i++) {
-			char c = value.charAt(i);
-			if (c == '"' || c == '\\') {
-				json.append('\\').append(c);
-			}
-			else if (c < 0x20) {
-				json.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-			}
-			else {
-				json.append(c);
-			}
-		}
-		json.append('"');
 	}
 
 }
