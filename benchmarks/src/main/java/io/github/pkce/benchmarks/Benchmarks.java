@@ -65,7 +65,7 @@ public final class Benchmarks {
 		REFERENCES.put("googleHeaderWrite", "reference: google HttpHeaders.setAuthorization(Bearer+token)");
 		DPOP.put("resourceRequest", "DpopProofs.create, resource request (GET, ath)");
 		DPOP.put("tokenRequest", "DpopProofs.create, token request (POST, no ath)");
-		DPOP_REFERENCES.put("nimbusSignedJwt", "reference: nimbus JWTClaimsSet + SignedJWT per proof (ath)");
+		DPOP_REFERENCES.put("nimbusSignedJwt", "reference: the same with a header built and encoded per proof (ath)");
 		DPOP_REFERENCES.put("es256Signature", "reference: ES256 signature alone (nimbus ECDSASigner)");
 		DPOP_REFERENCES.put("jti", "reference: jti alone (16 bytes of SecureRandom, base64url)");
 	}
