@@ -50,6 +50,9 @@ final class OAuthCallbackHandler {
 	private static final String MISDIRECTED_PAGE = LoopbackResponse.plainPage("Misdirected request",
 			"This server only answers requests sent to the address the sign-in was started with.");
 
+	private static final String NOT_STARTED_PAGE = LoopbackResponse.plainPage("Sign-in not started",
+			"This address starts the sign-in only when it is opened directly in the browser, not from another page.");
+
 	private static final String ALREADY_COMPLETED_PAGE = LoopbackResponse.plainPage("Sign-in completed",
 			"This sign-in has already completed; you can close this tab.");
 
@@ -229,7 +232,7 @@ final class OAuthCallbackHandler {
 			return LoopbackResponse.page(405, METHOD_NOT_ALLOWED_PAGE).withHeader("Allow", "GET");
 		}
 		if (start != null) {
-			return start(start);
+			return start(start, request.fetchSite());
 		}
 		if (!callback) {
 			LoopbackResponse done = this.donePage;
@@ -245,7 +248,13 @@ final class OAuthCallbackHandler {
 		return receive(request.rawQuery());
 	}
 
-	private LoopbackResponse start(Supplier<URI> start) {
+	private LoopbackResponse start(Supplier<URI> start, @Nullable String fetchSite) {
+		// Opened by the program or typed by the user, a browser says "none"; a page of
+		// another site that loads this address (an image, a form, a script) says
+		// "cross-site" or "same-site", and must not start the sign-in for the user.
+		if (fetchSite != null && !fetchSite.equals("none") && !fetchSite.equals("same-origin")) {
+			return LoopbackResponse.page(403, NOT_STARTED_PAGE);
+		}
 		if (this.acceptedAt.get() != null || this.result.isDone()) {
 			return LoopbackResponse.page(200, ALREADY_COMPLETED_PAGE);
 		}

@@ -29,12 +29,15 @@ import org.jspecify.annotations.Nullable;
  * when the target has no {@code ?}
  * @param authority the authority of an absolute-form target, or {@code null}
  * @param hosts the values of the {@code Host} header fields, in order
+ * @param fetchSite the first {@code Sec-Fetch-Site} header field in lower case, such as
+ * {@code none} for an address the user opened or typed, or {@code null} when the client
+ * sent none (Fetch Metadata, W3C)
  * @author pkce-spring-boot
  * @see <a href="https://www.rfc-editor.org/rfc/rfc9112#section-2.2">RFC 9112 section
  * 2.2</a>
  */
 record RequestHead(String method, String rawPath, @Nullable String rawQuery, @Nullable String authority,
-		List<String> hosts) {
+		List<String> hosts, @Nullable String fetchSite) {
 
 	/**
 	 * The largest request line plus header section read, in bytes (8 KiB). An
@@ -46,6 +49,19 @@ record RequestHead(String method, String rawPath, @Nullable String rawQuery, @Nu
 
 	RequestHead {
 		hosts = List.copyOf(hosts);
+	}
+
+	/**
+	 * Creates a request head without a {@code Sec-Fetch-Site} field.
+	 * @param method the request method
+	 * @param rawPath the raw path
+	 * @param rawQuery the raw query
+	 * @param authority the authority of an absolute-form target
+	 * @param hosts the values of the {@code Host} header fields
+	 */
+	RequestHead(String method, String rawPath, @Nullable String rawQuery, @Nullable String authority,
+			List<String> hosts) {
+		this(method, rawPath, rawQuery, authority, hosts, null);
 	}
 
 	/**
@@ -123,14 +139,19 @@ record RequestHead(String method, String rawPath, @Nullable String rawQuery, @Nu
 		}
 		checkVersion(requestLine[2]);
 		List<String> hosts = new ArrayList<>(1);
+		String fetchSite = null;
 		for (; index < lines.size(); index++) {
 			String line = lines.get(index);
 			if (line.isEmpty()) {
 				break;
 			}
-			String host = parseField(line);
-			if (host != null) {
-				hosts.add(host);
+			String value = parseField(line);
+			String name = line.substring(0, line.indexOf(':'));
+			if (name.equalsIgnoreCase("Host")) {
+				hosts.add(value);
+			}
+			else if (name.equalsIgnoreCase("Sec-Fetch-Site") && fetchSite == null) {
+				fetchSite = value.toLowerCase(java.util.Locale.ROOT);
 			}
 		}
 		for (index++; index < lines.size(); index++) {
@@ -139,7 +160,7 @@ record RequestHead(String method, String rawPath, @Nullable String rawQuery, @Nu
 				throw new HttpRequestException(400);
 			}
 		}
-		return target(requestLine[0], requestLine[1], hosts);
+		return target(requestLine[0], requestLine[1], hosts, fetchSite);
 	}
 
 	private static List<String> lines(String text) throws HttpRequestException {
@@ -176,7 +197,7 @@ record RequestHead(String method, String rawPath, @Nullable String rawQuery, @Nu
 	/**
 	 * Checks a header field line and returns its value if it is a {@code Host} field.
 	 */
-	private static @Nullable String parseField(String line) throws HttpRequestException {
+	private static String parseField(String line) throws HttpRequestException {
 		int colon = line.indexOf(':');
 		// No obsolete line folding, and no white space between the name and the colon
 		// (RFC 9112 sections 5.1 and 5.2): both have served request smuggling.
@@ -190,10 +211,11 @@ record RequestHead(String method, String rawPath, @Nullable String rawQuery, @Nu
 				throw new HttpRequestException(400);
 			}
 		}
-		return line.substring(0, colon).equalsIgnoreCase("Host") ? strip(value) : null;
+		return strip(value);
 	}
 
-	private static RequestHead target(String method, String target, List<String> hosts) throws HttpRequestException {
+	private static RequestHead target(String method, String target, List<String> hosts, @Nullable String fetchSite)
+			throws HttpRequestException {
 		if (target.isEmpty()) {
 			throw new HttpRequestException(400);
 		}
@@ -205,7 +227,7 @@ record RequestHead(String method, String rawPath, @Nullable String rawQuery, @Nu
 			}
 		}
 		if (target.equals("*")) {
-			return new RequestHead(method, target, null, null, hosts);
+			return new RequestHead(method, target, null, null, hosts, fetchSite);
 		}
 		String authority = null;
 		String pathAndQuery = target;
@@ -230,7 +252,7 @@ record RequestHead(String method, String rawPath, @Nullable String rawQuery, @Nu
 		int question = pathAndQuery.indexOf('?');
 		String path = (question >= 0) ? pathAndQuery.substring(0, question) : pathAndQuery;
 		String query = (question >= 0) ? pathAndQuery.substring(question + 1) : null;
-		return new RequestHead(method, path, query, authority, hosts);
+		return new RequestHead(method, path, query, authority, hosts, fetchSite);
 	}
 
 	private static boolean isToken(String text) {

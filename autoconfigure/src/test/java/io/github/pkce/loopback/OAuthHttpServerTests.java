@@ -56,6 +56,41 @@ class OAuthHttpServerTests {
 	}
 
 	@Test
+	void startAddressSendsTheBrowserOnOnlyWhenOpenedDirectly() throws Exception {
+		OAuthHttpServer server = start("http://127.0.0.1:0/callback");
+		java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+		URI start = server.startAt(() -> {
+			asked.incrementAndGet();
+			return URI.create("https://login.example.com/authorize?client_id=cli&request_uri=urn:x");
+		});
+		int port = server.getRedirectUri().getPort();
+		assertThat(start).hasToString("http://127.0.0.1:" + port + "/callback/start");
+		String host = "Host: 127.0.0.1:" + port + "\r\n";
+		// opened by the program (no fetch metadata) or typed by the user ("none")
+		for (String fetchSite : new String[] { "", "Sec-Fetch-Site: none\r\n" }) {
+			assertThat(LoopbackClient.raw(port,
+					"GET /callback/start HTTP/1.1\r\n" + host + fetchSite + "Connection: close\r\n\r\n"))
+				.startsWith("HTTP/1.1 303 ")
+				.contains("Location: https://login.example.com/authorize?client_id=cli&request_uri=urn:x");
+		}
+		// loaded by another site's page: no sign-in is started for the user
+		for (String fetchSite : new String[] { "cross-site", "same-site", "Cross-Site" }) {
+			assertThat(LoopbackClient.raw(port,
+					"GET /callback/start HTTP/1.1\r\n" + host + "Sec-Fetch-Site: " + fetchSite
+							+ "\r\nConnection: close\r\n\r\n"))
+				.startsWith("HTTP/1.1 403 ")
+				.doesNotContain("login.example.com");
+		}
+		assertThat(asked).hasValue(2);
+	}
+
+	@Test
+	void startAddressIsNotServedWithoutATarget() throws Exception {
+		OAuthHttpServer server = start("http://127.0.0.1:0/callback");
+		assertThat(new LoopbackClient(server.getRedirectUri()).get("/callback/start").statusCode()).isEqualTo(404);
+	}
+
+	@Test
 	void emptyPathBecomesTheRootPath() throws Exception {
 		OAuthHttpServer server = start("http://127.0.0.1:0");
 		assertThat(server.getRedirectUri().getRawPath()).isEqualTo("/");
