@@ -401,6 +401,12 @@ public final class AuthorizationClient {
 		HttpHeaders headers = new HttpHeaders();
 		// RFC 7009 section 2.1: a client with credentials authenticates
 		authenticateClient(form, headers);
+		DpopKey key = credentials.dpopKey();
+		if (key != null) {
+			// a server may ask bound tokens to be revoked by their holder; others ignore
+			// it
+			headers.addAll(dpopHeaders(key, endpoint));
+		}
 		OAuthRestClients.hideSecretValues(form);
 		try {
 			this.restClient.post()

@@ -268,6 +268,26 @@ class DpopTokenRequestTests {
 	}
 
 	@Test
+	void revocationOfBoundTokensCarriesAProofForTheRevocationEndpoint() {
+		server.stubFor(post("/revoke").willReturn(aResponse().withStatus(200)));
+		ProviderMetadata metadata = ProviderMetadata
+			.withEndpoints(URI.create(server.baseUrl() + "/authorize"), tokenEndpoint())
+			.revocationEndpoint(URI.create(server.baseUrl() + "/revoke"))
+			.build();
+		AuthorizationClient client = client(ClientConfig.withClientId("cli").providerMetadata(metadata).build(),
+				approving());
+		DpopKey key = DpopKey.generate();
+		assertThat(client.revoke(new Credentials("at1", "DPoP", null, "rt1", null, Set.of(), key)).revoked()).isTrue();
+		LoggedRequest revocation = server.findAll(postRequestedFor(urlEqualTo("/revoke"))).get(0);
+		String proof = revocation.getHeader("DPoP");
+		Jwt jwt = new DPoPProofJwtDecoderFactory().createDecoder(
+				DPoPProofContext.withDPoPProof(proof).method("POST").targetUri(server.baseUrl() + "/revoke").build())
+			.decode(proof);
+		assertThat(jwt.getClaims()).doesNotContainKey("ath");
+		assertThat(revocation.getBodyAsString()).contains("token=rt1");
+	}
+
+	@Test
 	void credentialsNeverShowTheKey() {
 		DpopKey key = DpopKey.generate();
 		Credentials credentials = new Credentials("at1", "DPoP", null, "rt1", null, Set.of(), key);
