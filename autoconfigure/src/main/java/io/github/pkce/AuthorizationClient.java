@@ -795,6 +795,12 @@ public final class AuthorizationClient {
 		}
 		String action = "invalid_client".equals(code) ? clientAdvice()
 				: "refresh".equals(step) ? "Sign in again." : "Run the login again.";
+		if ("invalid_dpop_proof".equals(code)) {
+			// RFC 9449 section 4.3: a proof is refused when its iat is far from the
+			// server's time, or when it is made with another key than the token's
+			action = "Check that this computer's clock is right: the server refuses a DPoP proof whose time is far "
+					+ "from its own. " + action;
+		}
 		String named = code.equals(error.getErrorCode()) ? code : code + ", " + error.getErrorCode();
 		return new PkceException(code, "The token endpoint refused the " + step + ": " + named
 				+ ((description != null) ? " (" + description + ")" : "") + ". " + action, ex);

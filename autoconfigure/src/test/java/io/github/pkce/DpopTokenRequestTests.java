@@ -288,6 +288,22 @@ class DpopTokenRequestTests {
 	}
 
 	@Test
+	void refusedProofPointsAtTheClock() {
+		server.stubFor(post("/token").willReturn(aResponse().withStatus(400)
+			.withHeader("Content-Type", "application/json")
+			.withBody("{\"error\":\"invalid_dpop_proof\",\"error_description\":\"iat is too far in the past\"}")));
+		Credentials expired = new Credentials("at1", "DPoP", Instant.now().minusSeconds(10), "rt1", null, Set.of("api"),
+				DpopKey.generate());
+		AuthorizationClient client = client(config(DpopMode.AUTO, List.of("ES256")).build(), approving());
+		assertThatExceptionOfType(PkceException.class).isThrownBy(() -> client.refresh(expired))
+			.satisfies((ex) -> assertThat(ex.getErrorCode()).isEqualTo("invalid_dpop_proof"))
+			.withMessage("The token endpoint refused the refresh: invalid_dpop_proof (iat is too far in the past). "
+					+ "Check that this computer's clock is right: the server refuses a DPoP proof whose time is far "
+					+ "from its own. Sign in again.");
+		assertThat(tokenRequests()).hasSize(1);
+	}
+
+	@Test
 	void credentialsNeverShowTheKey() {
 		DpopKey key = DpopKey.generate();
 		Credentials credentials = new Credentials("at1", "DPoP", null, "rt1", null, Set.of(), key);
