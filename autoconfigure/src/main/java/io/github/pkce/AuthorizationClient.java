@@ -1091,7 +1091,8 @@ public final class AuthorizationClient {
 		}
 
 		/**
-		 * Sets the clock, for ID token time checks.
+		 * Sets the clock, for ID token time checks, the expiry of pushed authorization
+		 * requests and the {@code iat} of DPoP proofs.
 		 * @param clock the clock
 		 * @return this builder
 		 */
