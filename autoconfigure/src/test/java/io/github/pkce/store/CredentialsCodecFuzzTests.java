@@ -26,7 +26,7 @@ class CredentialsCodecFuzzTests {
 			+ "|its format version -?\\d+ is not supported \\(this release reads version 1\\)"
 			+ "|its (accessToken|tokenType) is missing|its \\w+ is not a string"
 			+ "|its expiresAt is not an ISO-8601 instant|its scopes are not an array|its scopes are not all strings"
-			+ "|it is larger than 64 KiB");
+			+ "|it is larger than 64 KiB|its dpopKey is not a JSON object|its dpopKey is not a private EC P-256 key");
 
 	@RegisterExtension
 	static final FuzzStatistics statistics = new FuzzStatistics();
@@ -35,7 +35,8 @@ class CredentialsCodecFuzzTests {
 	// libFuzzer dictionary syntax: \xNN for a line break or a quote
 	@DictionaryEntries({ "{\\x22version\\x22:1,", "\\x22tokenType\\x22:\\x22Bearer\\x22", "\\x22accessToken\\x22:",
 			"\\x22refreshToken\\x22:", "\\x22idToken\\x22:", "\\x22expiresAt\\x22:\\x222030-01-01T00:00:00Z\\x22",
-			"\\x22scopes\\x22:[", "null", "\\\\u0000", "}" })
+			"\\x22scopes\\x22:[", "\\x22dpopKey\\x22:{\\x22kty\\x22:\\x22EC\\x22,\\x22crv\\x22:\\x22P-256\\x22,",
+			"null", "\\\\u0000", "}" })
 	void decode(byte[] blob) {
 		statistics.count();
 		Credentials credentials;
