@@ -12,6 +12,8 @@ import io.github.pkce.dpop.DpopKey;
 import io.github.pkce.dpop.DpopNonces;
 import io.github.pkce.dpop.DpopProofs;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpHeaders;
@@ -42,6 +44,8 @@ import org.springframework.util.Assert;
  */
 public final class BearerTokenInterceptor implements ClientHttpRequestInterceptor {
 
+	private static final Log logger = LogFactory.getLog(BearerTokenInterceptor.class);
+
 	private static final String DPOP = "DPoP";
 
 	private static final String DPOP_NONCE = "DPoP-Nonce";
@@ -57,6 +61,8 @@ public final class BearerTokenInterceptor implements ClientHttpRequestIntercepto
 	private final DpopProofs proofs = new DpopProofs();
 
 	private final DpopNonces nonces = new DpopNonces();
+
+	private final java.util.Set<Origin> warnedOrigins = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
 	/**
 	 * Creates an interceptor that sets {@code Authorization: Bearer <token>}.
@@ -117,7 +123,34 @@ public final class BearerTokenInterceptor implements ClientHttpRequestIntercepto
 				this.nonces.get(uri)));
 		ClientHttpResponse response = execution.execute(request, body);
 		this.nonces.update(uri, response.getHeaders());
+		warnWhenDpopIsNotUnderstood(uri, response);
 		return response;
+	}
+
+	/**
+	 * Tells the developer, once per origin, when a service answers a DPoP-bound token
+	 * with a {@code 401} that offers only other schemes: it most likely does not support
+	 * DPoP, and the token must not be sent to it as a bearer token (RFC 9449 section
+	 * 7.2).
+	 */
+	private void warnWhenDpopIsNotUnderstood(URI uri, ClientHttpResponse response) throws IOException {
+		if (response.getStatusCode().value() != HttpStatus.UNAUTHORIZED.value()) {
+			return;
+		}
+		List<String> challenges = response.getHeaders().getOrEmpty(HttpHeaders.WWW_AUTHENTICATE);
+		for (String challenge : challenges) {
+			if (challenge.toLowerCase(Locale.ROOT).contains("dpop")) {
+				return;
+			}
+		}
+		Origin origin = Origin.of(uri);
+		if (this.warnedOrigins.add(origin) && logger.isWarnEnabled()) {
+			logger.warn(origin.scheme() + "://" + origin.host() + ":" + origin.port()
+					+ " refused a DPoP-bound access token without offering DPoP ("
+					+ (challenges.isEmpty() ? "no WWW-Authenticate challenge" : "it offers " + challenges) + "). "
+					+ "If this service does not support DPoP (RFC 9449), enable it there, or set dpop to never and "
+					+ "sign in again for bearer tokens.");
+		}
 	}
 
 	private static Challenge challenge(ClientHttpResponse response) throws IOException {

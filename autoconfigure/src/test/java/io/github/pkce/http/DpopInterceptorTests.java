@@ -20,8 +20,11 @@ import io.github.pkce.dpop.DpopKey;
 import io.github.pkce.store.InMemoryCredentialStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.security.oauth2.jwt.DPoPProofContext;
 import org.springframework.security.oauth2.jwt.DPoPProofJwtDecoderFactory;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -45,6 +48,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * demands nonces or rejects tokens on demand (WireMock). The end-to-end tests cover a
  * real resource server that validates proofs.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class DpopInterceptorTests {
 
 	@RegisterExtension
@@ -182,6 +186,21 @@ class DpopInterceptorTests {
 		assertThat(call("/data")).isEqualTo(401);
 		assertThat(dataRequests()).hasSize(2);
 		assertThat(api.findAll(postRequestedFor(urlEqualTo("/token")))).isEmpty();
+	}
+
+	@Test
+	void serviceThatDoesNotUnderstandDpopIsNamedOnceAndGetsNoBearerFallback(CapturedOutput output) {
+		store("DPoP");
+		api.stubFor(get(urlPathEqualTo("/data"))
+			.willReturn(aResponse().withStatus(401).withHeader("WWW-Authenticate", "Bearer realm=\"api\"")));
+		assertThat(call("/data")).isEqualTo(401);
+		assertThat(call("/data")).isEqualTo(401);
+		// the bound token is never downgraded to a bearer token (RFC 9449 section 7.2)
+		assertThat(dataRequests()).hasSize(2)
+			.allSatisfy((request) -> assertThat(request.getHeader("Authorization")).isEqualTo("DPoP at1"));
+		assertThat(output.getAll()).containsOnlyOnce("refused a DPoP-bound access token without offering DPoP")
+			.contains("set dpop to never")
+			.doesNotContain("at1");
 	}
 
 	@Test
