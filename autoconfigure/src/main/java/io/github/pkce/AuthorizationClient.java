@@ -987,8 +987,16 @@ public final class AuthorizationClient {
 		 * @return the new credentials
 		 */
 		Credentials complete() {
-			AuthorizationCode response = this.server
-				.awaitAuthorizationCode(AuthorizationClient.this.config.getLoginTimeout());
+			AuthorizationCode response;
+			try {
+				response = this.server.awaitAuthorizationCode(AuthorizationClient.this.config.getLoginTimeout());
+			}
+			catch (PkceException ex) {
+				if (this.pushed == null || !PkceErrorCodes.LOGIN_TIMEOUT.equals(ex.getErrorCode())) {
+					throw ex;
+				}
+				throw new PkceException(ex.getErrorCode(), ex.getMessage() + this.pushed.expiryHint(), ex);
+			}
 			this.server.close();
 			if (this.pushed != null && response.isError()) {
 				PushedAuthorizationRequest.checkStartFailure(Objects.requireNonNull(response.error()),

@@ -60,6 +60,9 @@ final class PushedAuthorizationRequest {
 
 	private @Nullable Pushed unused;
 
+	/** The request URI pushed last, handed out or not. */
+	private @Nullable Pushed latest;
+
 	private int pushes;
 
 	private PushedAuthorizationRequest(AuthorizationClient client, ProviderMetadata provider,
@@ -117,6 +120,21 @@ final class PushedAuthorizationRequest {
 	 * Returns how many times the request was pushed.
 	 * @return the number of pushes
 	 */
+	/**
+	 * Explains a login that timed out after the last request URI expired: the server may
+	 * have shown the browser an error page for it, which cannot lead back here.
+	 * @return the explanation, starting with a space, or the empty string
+	 */
+	synchronized String expiryHint() {
+		Pushed pushed = this.latest;
+		if (pushed == null || this.clock.instant().isBefore(pushed.expiresAt())) {
+			return "";
+		}
+		return " The pushed authorization request expired at " + pushed.expiresAt() + " (this server keeps one for "
+				+ pushed.lifetime().toSeconds() + " s, RFC 9126): if the browser showed an error about the request, "
+				+ "run the login again and sign in within that time.";
+	}
+
 	synchronized int pushes() {
 		return this.pushes;
 	}
@@ -152,7 +170,10 @@ final class PushedAuthorizationRequest {
 							+ " answered without a request_uri (RFC 9126 section 2.2). Run the login again; "
 							+ "if it keeps failing, set par to never.");
 		}
-		return new Pushed(value, this.clock.instant().plus(lifetime(body.get("expires_in"))));
+		Duration lifetime = lifetime(body.get("expires_in"));
+		Pushed pushed = new Pushed(value, this.clock.instant().plus(lifetime), lifetime);
+		this.latest = pushed;
+		return pushed;
 	}
 
 	private @Nullable Map<String, Object> send() {
@@ -269,7 +290,7 @@ final class PushedAuthorizationRequest {
 		}
 	}
 
-	private record Pushed(String requestUri, Instant expiresAt) {
+	private record Pushed(String requestUri, Instant expiresAt, Duration lifetime) {
 
 		@Override
 		public String toString() {

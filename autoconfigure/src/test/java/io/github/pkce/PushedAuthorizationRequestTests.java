@@ -123,6 +123,45 @@ class PushedAuthorizationRequestTests {
 	}
 
 	@Test
+	void aLoginThatTimesOutAfterTheRequestExpiredSaysSo() {
+		stubPushes("urn:first");
+		MutableClock clock = new MutableClock();
+		BrowserLauncher signsInTooSlowly = (uri) -> {
+			try {
+				// the browser reaches the server, the user is slow, and the request
+				// expires
+				HttpClient.newHttpClient()
+					.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.discarding());
+			}
+			catch (IOException ex) {
+				throw new IllegalStateException(ex);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			clock.advance(Duration.ofMinutes(2));
+			return true;
+		};
+		ClientConfig config = config(withPar(), ParMode.AUTO).loginTimeout(Duration.ofSeconds(1)).build();
+		AuthorizationClient client = client(config, signsInTooSlowly, clock);
+		assertThatExceptionOfType(PkceException.class).isThrownBy(client::login)
+			.satisfies((ex) -> assertThat(ex.getErrorCode()).isEqualTo(PkceErrorCodes.LOGIN_TIMEOUT))
+			.withMessageStartingWith("No sign-in response arrived within 1 second.")
+			.withMessageContaining("The pushed authorization request expired at ")
+			.withMessageEndingWith("(this server keeps one for 60 s, RFC 9126): if the browser showed an error "
+					+ "about the request, run the login again and sign in within that time.");
+	}
+
+	@Test
+	void aLoginThatTimesOutBeforeTheRequestExpiredSaysNothingAboutIt() {
+		stubPushes("urn:first");
+		ClientConfig config = config(withPar(), ParMode.AUTO).loginTimeout(Duration.ofSeconds(1)).build();
+		AuthorizationClient client = client(config, (uri) -> true, Clock.systemUTC());
+		assertThatExceptionOfType(PkceException.class).isThrownBy(client::login)
+			.withMessageNotContaining("pushed authorization request");
+	}
+
+	@Test
 	void aSecondVisitOfTheStartAddressGetsAFreshRequestUri() {
 		stubPushes("urn:first", "urn:second");
 		server.stubFor(post("/token").willReturn(okJson(TOKEN)));
