@@ -478,13 +478,16 @@ public final class AuthorizationClient {
 					"The authorization server has no userinfo endpoint to read the signed-in user from.");
 		}
 		try {
-			Map<String, Object> body = this.restClient.get()
-				.uri(endpoint)
-				.accept(org.springframework.http.MediaType.APPLICATION_JSON)
-				.headers((headers) -> authorize(headers, credentials, "GET", endpoint))
-				.retrieve()
-				.body(JSON_OBJECT);
-			return (body != null) ? body : Map.of();
+			try {
+				return readUserInfo(credentials, endpoint);
+			}
+			catch (org.springframework.web.client.RestClientResponseException ex) {
+				if (!credentials.isDpopBound() || !isNonceChallenge(ex, endpoint)) {
+					throw ex;
+				}
+				// RFC 9449 section 9: once more, with the nonce of the answer
+				return readUserInfo(credentials, endpoint);
+			}
 		}
 		catch (org.springframework.web.client.RestClientResponseException ex) {
 			boolean rejected = ex.getStatusCode().value() == 401;
@@ -497,6 +500,30 @@ public final class AuthorizationClient {
 			throw new PkceException(PkceErrorCodes.SERVER_UNAVAILABLE,
 					endpoint + " could not be reached (" + ProviderDiscovery.rootMessage(ex) + ")", ex);
 		}
+	}
+
+	private Map<String, Object> readUserInfo(Credentials credentials, URI endpoint) {
+		Map<String, Object> body = this.restClient.get()
+			.uri(endpoint)
+			.accept(org.springframework.http.MediaType.APPLICATION_JSON)
+			.headers((headers) -> authorize(headers, credentials, "GET", endpoint))
+			.retrieve()
+			.body(JSON_OBJECT);
+		return (body != null) ? body : Map.of();
+	}
+
+	/**
+	 * Whether a resource's answer asks for a DPoP nonce (RFC 9449 section 9), recording
+	 * the nonce it carries.
+	 */
+	private boolean isNonceChallenge(org.springframework.web.client.RestClientResponseException ex, URI endpoint) {
+		HttpHeaders headers = ex.getResponseHeaders();
+		if (ex.getStatusCode().value() != 401 || headers == null || !this.nonces.update(endpoint, headers)) {
+			return false;
+		}
+		return headers.getOrEmpty(HttpHeaders.WWW_AUTHENTICATE)
+			.stream()
+			.anyMatch((challenge) -> challenge.replace(" ", "").contains("error=\"" + USE_DPOP_NONCE + "\""));
 	}
 
 	/**

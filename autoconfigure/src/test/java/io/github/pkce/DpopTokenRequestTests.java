@@ -304,6 +304,38 @@ class DpopTokenRequestTests {
 	}
 
 	@Test
+	void userinfoAskingForANonceGetsOneRetryWithABoundToken() {
+		server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get("/userinfo")
+			.inScenario("userinfo")
+			.whenScenarioStateIs(STARTED)
+			.willReturn(aResponse().withStatus(401)
+				.withHeader("WWW-Authenticate", "DPoP error=\"use_dpop_nonce\"")
+				.withHeader("DPoP-Nonce", "u1"))
+			.willSetStateTo("nonce sent"));
+		server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get("/userinfo")
+			.inScenario("userinfo")
+			.whenScenarioStateIs("nonce sent")
+			.willReturn(okJson("{\"sub\":\"alice\"}")));
+		ProviderMetadata metadata = ProviderMetadata
+			.withEndpoints(URI.create(server.baseUrl() + "/authorize"), tokenEndpoint())
+			.userInfoEndpoint(URI.create(server.baseUrl() + "/userinfo"))
+			.build();
+		AuthorizationClient client = client(ClientConfig.withClientId("cli").providerMetadata(metadata).build(),
+				approving());
+		Credentials credentials = new Credentials("at1", "DPoP", null, null, null, Set.of(), DpopKey.generate());
+		assertThat(client.userInfo(credentials)).containsEntry("sub", "alice");
+		List<LoggedRequest> requests = server
+			.findAll(com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(urlEqualTo("/userinfo")));
+		assertThat(requests).hasSize(2)
+			.allSatisfy((request) -> assertThat(request.getHeader("Authorization")).isEqualTo("DPoP at1"));
+		String proof = requests.get(1).getHeader("DPoP");
+		Jwt jwt = new DPoPProofJwtDecoderFactory().createDecoder(
+				DPoPProofContext.withDPoPProof(proof).method("GET").targetUri(server.baseUrl() + "/userinfo").build())
+			.decode(proof);
+		assertThat(jwt.getClaimAsString("nonce")).isEqualTo("u1");
+	}
+
+	@Test
 	void credentialsNeverShowTheKey() {
 		DpopKey key = DpopKey.generate();
 		Credentials credentials = new Credentials("at1", "DPoP", null, "rt1", null, Set.of(), key);
