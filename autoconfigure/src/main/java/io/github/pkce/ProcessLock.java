@@ -14,6 +14,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
 
@@ -32,10 +36,22 @@ final class ProcessLock {
 
 	private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
+	/**
+	 * One lock per lock file for the threads of this JVM, taken before the file is
+	 * opened. On POSIX systems closing any channel to a file releases every lock the
+	 * process holds on it, so a thread that gave up waiting would otherwise free the file
+	 * lock of the thread that holds it. Not reentrant, so that even the holding thread
+	 * never opens a second channel.
+	 */
+	private static final ConcurrentMap<Path, Semaphore> JVM_LOCKS = new ConcurrentHashMap<>();
+
 	private final Path file;
+
+	private final Semaphore jvmLock;
 
 	ProcessLock(Path directory, String key) {
 		this.file = directory.resolve(Hashes.sha256Hex(key).substring(0, 32) + ".lock");
+		this.jvmLock = JVM_LOCKS.computeIfAbsent(this.file.toAbsolutePath().normalize(), (path) -> new Semaphore(1));
 	}
 
 	static Path defaultDirectory(Map<String, String> environment, String userHome) {
@@ -57,32 +73,57 @@ final class ProcessLock {
 	 */
 	Held acquire(Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
-		FileChannel channel = open();
+		try {
+			if (!this.jvmLock.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+				throw timedOut(timeout);
+			}
+		}
+		catch (InterruptedException ex) {
+			throw interrupted();
+		}
+		FileChannel channel;
+		try {
+			channel = open();
+		}
+		catch (RuntimeException ex) {
+			this.jvmLock.release();
+			throw ex;
+		}
 		try {
 			while (true) {
 				FileLock lock = tryLock(channel);
 				if (lock != null) {
-					return new Held(channel, lock);
+					return new Held(channel, lock, this.jvmLock);
 				}
 				if (System.nanoTime() - deadline > 0) {
-					throw new PkceException(PkceErrorCodes.LOGIN_TIMEOUT,
-							"Another process of this program has been signing in or refreshing the same account for "
-									+ "more than " + timeout.toSeconds() + " seconds (lock file " + this.file
-									+ "). Finish or close it, then try again.");
+					throw timedOut(timeout);
 				}
 				Thread.sleep(POLL.toMillis());
 			}
 		}
 		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
 			closeQuietly(channel);
-			throw new PkceException(PkceErrorCodes.LOGIN_CANCELLED,
-					"Interrupted while waiting for another process to finish signing in.");
+			this.jvmLock.release();
+			throw interrupted();
 		}
 		catch (RuntimeException ex) {
 			closeQuietly(channel);
+			this.jvmLock.release();
 			throw ex;
 		}
+	}
+
+	private PkceException timedOut(Duration timeout) {
+		return new PkceException(PkceErrorCodes.LOGIN_TIMEOUT,
+				"Another process of this program has been signing in or refreshing the same account for more than "
+						+ timeout.toSeconds() + " seconds (lock file " + this.file
+						+ "). Finish or close it, then try again.");
+	}
+
+	private static PkceException interrupted() {
+		Thread.currentThread().interrupt();
+		return new PkceException(PkceErrorCodes.LOGIN_CANCELLED,
+				"Interrupted while waiting for another process to finish signing in.");
 	}
 
 	private FileChannel open() {
@@ -109,7 +150,7 @@ final class ProcessLock {
 			return channel.tryLock();
 		}
 		catch (OverlappingFileLockException ex) {
-			// another authenticator in this JVM holds it: wait like any other holder
+			// a channel to the file opened elsewhere in this JVM holds it
 			return null;
 		}
 		catch (IOException ex) {
@@ -135,13 +176,21 @@ final class ProcessLock {
 
 		private final FileLock lock;
 
-		Held(FileChannel channel, FileLock lock) {
+		private final Semaphore jvmLock;
+
+		Held(FileChannel channel, FileLock lock, Semaphore jvmLock) {
 			this.channel = channel;
 			this.lock = lock;
+			this.jvmLock = jvmLock;
 		}
+
+		private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
 		@Override
 		public void close() {
+			if (!this.closed.compareAndSet(false, true)) {
+				return;
+			}
 			try {
 				this.lock.release();
 			}
@@ -149,6 +198,7 @@ final class ProcessLock {
 				// closing the channel releases it too
 			}
 			closeQuietly(this.channel);
+			this.jvmLock.release();
 		}
 
 	}

@@ -1,6 +1,7 @@
 package io.github.pkce;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -144,6 +145,31 @@ class PkceAuthenticatorTests {
 						+ "same account for more than 0 seconds (lock file " + lock.getFile() + ")");
 		}
 		new ProcessLock(directory, "k").acquire(Duration.ofMillis(100)).close();
+	}
+
+	@Test
+	@org.junit.jupiter.api.condition.EnabledOnOs(org.junit.jupiter.api.condition.OS.LINUX)
+	void aThreadThatGivesUpWaitingLeavesTheHoldersLockInPlace(@TempDir Path directory) throws Exception {
+		ProcessLock lock = new ProcessLock(directory, "k");
+		try (ProcessLock.Held held = lock.acquire(Duration.ofSeconds(5))) {
+			assertThat(systemLocksOn(lock.getFile())).isEqualTo(1);
+			assertThatExceptionOfType(PkceException.class)
+				.isThrownBy(() -> new ProcessLock(directory, "k").acquire(Duration.ofMillis(100)));
+			// closing a second channel to the file would drop this process's lock on
+			// POSIX, and another process could then refresh at the same time
+			assertThat(systemLocksOn(lock.getFile())).isEqualTo(1);
+		}
+		assertThat(systemLocksOn(lock.getFile())).isZero();
+	}
+
+	/** The locks the operating system holds on a file, from {@code /proc/locks}. */
+	private static long systemLocksOn(Path file) throws IOException {
+		long inode = ((Number) java.nio.file.Files.getAttribute(file, "unix:ino")).longValue();
+		return java.nio.file.Files.readAllLines(Path.of("/proc/locks"))
+			.stream()
+			.map((line) -> line.trim().split("\\s+"))
+			.filter((fields) -> fields.length > 5 && !fields[1].equals("->") && fields[5].endsWith(":" + inode))
+			.count();
 	}
 
 	@Test
