@@ -12,6 +12,8 @@ import io.github.pkce.store.CachingCredentialStore;
 import io.github.pkce.store.CredentialKeys;
 import io.github.pkce.store.CredentialStore;
 import io.github.pkce.store.InMemoryCredentialStore;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
@@ -28,6 +30,8 @@ import org.springframework.util.Assert;
  * @author pkce-spring-boot
  */
 public final class PkceAuthenticator {
+
+	private static final Log logger = LogFactory.getLog(PkceAuthenticator.class);
 
 	private enum Kind {
 
@@ -237,7 +241,8 @@ public final class PkceAuthenticator {
 		synchronized (this.monitor) {
 			try (ProcessLock.Held lock = lockProcesses()) {
 				Credentials current = cached();
-				Credentials stored = loadCurrent();
+				// past any cache: another process may have rotated the refresh token
+				Credentials stored = reloadCurrent();
 				Credentials signedIn = (stored != null) ? stored : current;
 				cache(null);
 				this.store.delete(this.storeKey);
@@ -300,9 +305,20 @@ public final class PkceAuthenticator {
 		return keep(this.loginFlow.get());
 	}
 
+	/**
+	 * Keeps new credentials: in memory first, so that a store that fails (a locked
+	 * keyring, a full disk) never loses tokens the server has already rotated; this
+	 * process goes on with them, and the failure is reported as a warning.
+	 */
 	private Credentials keep(Credentials credentials) {
-		this.store.save(this.storeKey, credentials);
 		cache(credentials);
+		try {
+			this.store.save(this.storeKey, credentials);
+		}
+		catch (PkceException ex) {
+			logger.warn("The new credentials could not be stored, so this process keeps them in memory only and "
+					+ "another process may ask to sign in again: " + ex.getMessage());
+		}
 		return credentials;
 	}
 

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.github.pkce.store.CachingCredentialStore;
 import io.github.pkce.store.InMemoryCredentialStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,7 +40,7 @@ class PkceAuthenticatorTests {
 		.options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
 		.build();
 
-	private final InMemoryCredentialStore store = new InMemoryCredentialStore();
+	private final FailingStore store = new FailingStore();
 
 	private final Credentials expired = new Credentials("at1", "Bearer", Instant.now().minusSeconds(5), "rt1", null,
 			Set.of("api"));
@@ -85,6 +86,46 @@ class PkceAuthenticatorTests {
 		assertThatExceptionOfType(AccessTokenNotFoundException.class).isThrownBy(authenticator::accessToken)
 			.withMessage("The access token has expired and cannot be refreshed. Run 'app auth login'.");
 		assertThat(server.findAll(postRequestedFor(urlEqualTo("/token")))).hasSize(1);
+	}
+
+	@Test
+	void refreshedTokensAreKeptInMemoryWhenTheStoreFails() {
+		PkceAuthenticator authenticator = authenticator(false);
+		server.stubFor(post("/token").willReturn(aResponse().withHeader("Content-Type", "application/json")
+			.withBody(
+					"{\"access_token\":\"at2\",\"token_type\":\"Bearer\",\"expires_in\":300,\"refresh_token\":\"rt2\"}")));
+		this.store.failSaves = true;
+		// the server has rotated rt1 away: losing rt2 would force a new login
+		assertThat(authenticator.accessToken()).isEqualTo("at2");
+		assertThat(authenticator.currentCredentials().refreshToken()).isEqualTo("rt2");
+		assertThat(authenticator.accessToken()).isEqualTo("at2");
+		assertThat(server.findAll(postRequestedFor(urlEqualTo("/token")))).hasSize(1);
+		assertThat(this.store.load("k")).isEqualTo(this.expired);
+	}
+
+	@Test
+	void logoutRevokesTheRefreshTokenStoredByAnotherProcess() {
+		server.stubFor(post("/revoke").willReturn(aResponse().withStatus(200)));
+		CachingCredentialStore shared = new CachingCredentialStore(this.store);
+		ProviderMetadata metadata = ProviderMetadata
+			.withEndpoints(URI.create(server.baseUrl() + "/authorize"), URI.create(server.baseUrl() + "/token"))
+			.revocationEndpoint(URI.create(server.baseUrl() + "/revoke"))
+			.build();
+		PkceAuthenticator authenticator = PkceAuthenticator
+			.withClient(
+					AuthorizationClient.withConfig(ClientConfig.withClientId("cli").providerMetadata(metadata).build())
+						.build())
+			.credentialStore(shared)
+			.storeKey("k")
+			.interactiveLogin(false)
+			.build();
+		shared.save("k", this.expired);
+		// another process rotates the refresh token behind this one's cache
+		this.store.save("k",
+				new Credentials("at9", "Bearer", Instant.now().plusSeconds(300), "rt9", null, Set.of("api")));
+		authenticator.logout();
+		assertThat(server.findAll(postRequestedFor(urlEqualTo("/revoke"))).get(0).getBodyAsString())
+			.contains("token=rt9");
 	}
 
 	@Test
@@ -209,6 +250,35 @@ class PkceAuthenticatorTests {
 			.isEqualTo(Path.of("/home/u/.xdg/pkce-spring-boot/locks"));
 		assertThat(ProcessLock.defaultDirectory(Map.of(), "/home/u"))
 			.isEqualTo(Path.of("/home/u/.cache/pkce-spring-boot/locks"));
+	}
+
+	/**
+	 * A memory store whose saves can be made to fail, as a locked keyring's do.
+	 */
+	static final class FailingStore implements io.github.pkce.store.CredentialStore {
+
+		private final InMemoryCredentialStore delegate = new InMemoryCredentialStore();
+
+		volatile boolean failSaves;
+
+		@Override
+		public Credentials load(String key) {
+			return this.delegate.load(key);
+		}
+
+		@Override
+		public void save(String key, Credentials credentials) {
+			if (this.failSaves) {
+				throw new PkceException(PkceErrorCodes.CREDENTIAL_STORE, "The keyring is locked.");
+			}
+			this.delegate.save(key, credentials);
+		}
+
+		@Override
+		public void delete(String key) {
+			this.delegate.delete(key);
+		}
+
 	}
 
 	/**
