@@ -168,12 +168,15 @@ public final class KeyringCredentialStore implements CredentialStore, AutoClosea
 	public boolean isUsable() {
 		try {
 			run("check", (entries, access) -> {
+				// an entry of its own: two processes probing at once must not delete each
+				// other's probe and take the keyring for broken
+				String account = PROBE_ACCOUNT + "-" + java.util.UUID.randomUUID();
 				String value = "probe";
-				access.set(this.serviceName, PROBE_ACCOUNT, value);
-				if (!value.equals(access.get(this.serviceName, PROBE_ACCOUNT))) {
+				access.set(this.serviceName, account, value);
+				if (!value.equals(access.get(this.serviceName, account))) {
 					throw new IllegalStateException("an entry written could not be read back");
 				}
-				access.delete(this.serviceName, PROBE_ACCOUNT);
+				access.delete(this.serviceName, account);
 				return Boolean.TRUE;
 			});
 			return true;

@@ -120,6 +120,36 @@ class KeyringCredentialStoreTests {
 	}
 
 	@Test
+	void twoProcessesProbingAtOnceBothFindTheKeyringUsable() {
+		java.util.concurrent.atomic.AtomicReference<KeyringCredentialStore> otherProcess = new java.util.concurrent.atomic.AtomicReference<>();
+		java.util.concurrent.atomic.AtomicBoolean interleaved = new java.util.concurrent.atomic.AtomicBoolean();
+		FakeKeyring shared = new FakeKeyring() {
+
+			@Override
+			public @org.jspecify.annotations.Nullable String get(String service, String account) throws Exception {
+				// the other process probes between this one's write and its read
+				if (interleaved.compareAndSet(false, true)) {
+					assertThat(otherProcess.get().isUsable()).isTrue();
+				}
+				return super.get(service, account);
+			}
+
+		};
+		KeyringCredentialStore first = new KeyringCredentialStore("service", Duration.ofSeconds(10), shared.opener());
+		KeyringCredentialStore second = new KeyringCredentialStore("service", Duration.ofSeconds(10), shared.opener());
+		otherProcess.set(second);
+		try {
+			assertThat(first.isUsable()).isTrue();
+			assertThat(interleaved).isTrue();
+			assertThat(shared.entries).isEmpty();
+		}
+		finally {
+			first.close();
+			second.close();
+		}
+	}
+
+	@Test
 	void probeThatCannotWriteMakesTheKeyringUnusable() {
 		this.keyring.writesBeforeFailure = 0;
 		assertThat(this.store.isUsable()).isFalse();
