@@ -232,7 +232,17 @@ final class OAuthRestClients {
 
 		@Override
 		public HttpHeaders getHeaders() {
-			return this.response.getHeaders();
+			if (this.status == null) {
+				return this.response.getHeaders();
+			}
+			// Spring Security's error handler reads a WWW-Authenticate challenge before
+			// the
+			// body and, for a scheme other than Bearer (RFC 6749 section 5.2 answers
+			// invalid_client with Basic), reports server_error: the body is the error
+			HttpHeaders headers = new HttpHeaders();
+			headers.putAll(this.response.getHeaders());
+			headers.remove(HttpHeaders.WWW_AUTHENTICATE);
+			return headers;
 		}
 
 		@Override

@@ -308,6 +308,30 @@ class AuthorizationClientTests {
 	}
 
 	@Test
+	void invalidClientAnsweredWithABasicChallengeKeepsItsErrorCode() {
+		// RFC 6749 section 5.2: a client that used Basic gets 401 and WWW-Authenticate
+		server.stubFor(post("/token").willReturn(aResponse().withStatus(401)
+			.withHeader("Content-Type", "application/json")
+			.withHeader("WWW-Authenticate", "Basic realm=\"token\"")
+			.withBody("{\"error\":\"invalid_client\",\"error_description\":\"Client authentication failed\"}")));
+		AuthorizationClient client = client(config(false, "api").build(), replying((request) -> ""));
+		assertThatExceptionOfType(PkceException.class).isThrownBy(() -> client.refresh(expired("rt1")))
+			.satisfies((ex) -> assertThat(ex.getErrorCode()).isEqualTo("invalid_client"))
+			.withMessageContaining("Client authentication failed");
+	}
+
+	@Test
+	void invalidGrantAnsweredWith401KeepsItsErrorCode() {
+		server.stubFor(post("/token").willReturn(aResponse().withStatus(401)
+			.withHeader("Content-Type", "application/json")
+			.withHeader("WWW-Authenticate", "Basic realm=\"token\"")
+			.withBody("{\"error\":\"invalid_grant\"}")));
+		AuthorizationClient client = client(config(false, "api").build(), replying((request) -> ""));
+		assertThatExceptionOfType(PkceException.class).isThrownBy(() -> client.refresh(expired("rt1")))
+			.satisfies((ex) -> assertThat(ex.getErrorCode()).isEqualTo("invalid_grant"));
+	}
+
+	@Test
 	void serverErrorDuringRefreshIsReportedAsUnavailable() {
 		server.stubFor(post("/token").willReturn(aResponse().withStatus(503).withBody("<html>down</html>")));
 		AuthorizationClient client = client(config(false, "api").build(), replying((request) -> ""));
