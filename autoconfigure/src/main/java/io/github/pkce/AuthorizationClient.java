@@ -802,8 +802,21 @@ public final class AuthorizationClient {
 					ex);
 		}
 		if (cause instanceof HttpClientErrorException client) {
-			return new PkceException("invalid_client", "The token endpoint " + tokenEndpoint + " refused the " + step
-					+ " with HTTP " + client.getStatusCode().value() + ". " + clientAdvice(), ex);
+			int status = client.getStatusCode().value();
+			if (status == 401 || status == 403) {
+				return new PkceException("invalid_client", "The token endpoint " + tokenEndpoint + " refused the "
+						+ step + " with HTTP " + status + ". " + clientAdvice(), ex);
+			}
+			if (status == 429) {
+				return new PkceException(PkceErrorCodes.SERVER_UNAVAILABLE,
+						"The token endpoint " + tokenEndpoint + " asked to slow down (HTTP 429) during the " + step
+								+ ". Nothing was changed; try again " + "later.",
+						ex);
+			}
+			return new PkceException(PkceErrorCodes.SERVER_UNAVAILABLE,
+					"The token endpoint " + tokenEndpoint + " answered HTTP " + status + " during the " + step
+							+ ". Nothing was changed; check the " + "token endpoint of the configuration.",
+					ex);
 		}
 		if ("invalid_token_response".equals(code)) {
 			return new PkceException(PkceErrorCodes.SERVER_UNAVAILABLE,

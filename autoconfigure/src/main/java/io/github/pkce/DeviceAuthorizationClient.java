@@ -178,6 +178,8 @@ public final class DeviceAuthorizationClient {
 							+ "it cannot sign in with a code entered on another device (RFC 8628). Use the browser "
 							+ "login instead.");
 		}
+		// before anything is sent: dpop=always against a server without DPoP fails here
+		io.github.pkce.dpop.DpopKey key = this.client.newDpopKey(provider);
 		ClientConfig config = getConfig();
 		MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
 		HttpHeaders headers = new HttpHeaders();
@@ -211,11 +213,11 @@ public final class DeviceAuthorizationClient {
 		if (response == null) {
 			throw unreadable(endpoint, null);
 		}
-		return toPendingAuthorization(endpoint, response, provider);
+		return toPendingAuthorization(endpoint, response, provider, key);
 	}
 
 	private PendingAuthorization toPendingAuthorization(URI endpoint, OAuth2DeviceAuthorizationResponse response,
-			ProviderMetadata provider) {
+			ProviderMetadata provider, io.github.pkce.dpop.@Nullable DpopKey key) {
 		OAuth2DeviceCode deviceCode = response.getDeviceCode();
 		// the converter dates the code by the system clock; our clock bounds the wait
 		Duration lifetime = Duration.between(Objects.requireNonNull(deviceCode.getIssuedAt()),
@@ -235,8 +237,7 @@ public final class DeviceAuthorizationClient {
 				: DEFAULT_INTERVAL;
 		DeviceVerification verification = new DeviceVerification(verificationUri,
 				response.getUserCode().getTokenValue(), verificationUriComplete, expiresAt);
-		return new PendingAuthorization(provider, deviceCode.getTokenValue(), verification, interval, lifetime,
-				this.client.newDpopKey(provider));
+		return new PendingAuthorization(provider, deviceCode.getTokenValue(), verification, interval, lifetime, key);
 	}
 
 	/**

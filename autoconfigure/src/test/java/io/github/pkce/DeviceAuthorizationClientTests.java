@@ -341,6 +341,34 @@ class DeviceAuthorizationClientTests {
 	}
 
 	@Test
+	void dpopRequiredAgainstAServerWithoutItFailsBeforeTheDeviceRequest() {
+		stubDeviceAuthorization("");
+		ClientConfig config = config().dpop(DpopMode.ALWAYS).build();
+		assertThatExceptionOfType(PkceException.class).isThrownBy(() -> client(config).login())
+			.satisfies((ex) -> assertThat(ex.getErrorCode()).isEqualTo(PkceErrorCodes.DPOP_UNSUPPORTED))
+			.withMessageEndingWith("Nothing was sent to the server.");
+		assertThat(server.findAll(postRequestedFor(urlEqualTo("/device")))).isEmpty();
+	}
+
+	@Test
+	void rateLimitedPollIsReportedAsUnavailableNotAsAClientProblem() {
+		stubDeviceAuthorization(",\"interval\":1");
+		server.stubFor(post("/token").willReturn(aResponse().withStatus(429)));
+		assertThatExceptionOfType(PkceException.class).isThrownBy(() -> client().login())
+			.satisfies((ex) -> assertThat(ex.getErrorCode()).isEqualTo(PkceErrorCodes.SERVER_UNAVAILABLE))
+			.withMessageContaining("asked to slow down (HTTP 429)");
+	}
+
+	@Test
+	void wrongTokenEndpointIsNotReportedAsAClientProblem() {
+		stubDeviceAuthorization(",\"interval\":1");
+		server.stubFor(post("/token").willReturn(aResponse().withStatus(404)));
+		assertThatExceptionOfType(PkceException.class).isThrownBy(() -> client().login())
+			.satisfies((ex) -> assertThat(ex.getErrorCode()).isEqualTo(PkceErrorCodes.SERVER_UNAVAILABLE))
+			.withMessageContaining("answered HTTP 404");
+	}
+
+	@Test
 	void unavailableDeviceEndpointIsReported() {
 		server.stubFor(post("/device").willReturn(aResponse().withStatus(503)));
 		assertThatExceptionOfType(PkceException.class).isThrownBy(() -> client().login())
