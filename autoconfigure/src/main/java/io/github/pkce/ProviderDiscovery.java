@@ -61,6 +61,17 @@ final class ProviderDiscovery {
 						ex);
 			}
 			catch (RestClientException ex) {
+				if (isNotJson(ex)) {
+					// an answer, but not a discovery document: a web application that
+					// serves its page for every path, a wrong issuer path
+					if (i < locations.size() - 1) {
+						continue;
+					}
+					throw new PkceException(PkceErrorCodes.INVALID_METADATA,
+							"The discovery document at " + location + " is not JSON (" + rootMessage(ex)
+									+ "). Check the configured issuer URI '" + issuer + "'.",
+							ex);
+				}
 				throw new PkceException(PkceErrorCodes.SERVER_UNAVAILABLE,
 						"Could not reach the authorization server at " + location + " (" + rootMessage(ex)
 								+ "). Check the network connection and the issuer URI, then try again.",
@@ -151,6 +162,11 @@ final class ProviderDiscovery {
 			return list.stream().filter(String.class::isInstance).map(String.class::cast).toList();
 		}
 		return List.of();
+	}
+
+	private static boolean isNotJson(RestClientException ex) {
+		return ex instanceof org.springframework.web.client.UnknownContentTypeException
+				|| ex.getCause() instanceof org.springframework.http.converter.HttpMessageNotReadableException;
 	}
 
 	private static boolean isNotFound(HttpStatusCode status) {

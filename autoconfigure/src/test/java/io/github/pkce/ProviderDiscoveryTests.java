@@ -10,7 +10,9 @@ import org.springframework.web.client.RestClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -82,6 +84,34 @@ class ProviderDiscoveryTests {
 		server.stubFor(get("/.well-known/oauth-authorization-server/tenant").willReturn(okJson(document(issuer))));
 		assertThat(ProviderDiscovery.discover(this.restClient, URI.create(issuer)).getTokenEndpoint())
 			.hasToString(issuer + "/token");
+	}
+
+	@Test
+	void htmlPageInsteadOfADocumentIsReportedAsWrongMetadataAfterTryingBothLocations() {
+		String issuer = server.baseUrl() + "/app";
+		String page = "<html><body>Welcome</body></html>";
+		server.stubFor(get("/app/.well-known/openid-configuration")
+			.willReturn(aResponse().withHeader("Content-Type", "text/html").withBody(page)));
+		server.stubFor(get("/.well-known/oauth-authorization-server/app")
+			.willReturn(aResponse().withHeader("Content-Type", "text/html").withBody(page)));
+		assertThatExceptionOfType(PkceException.class)
+			.isThrownBy(() -> ProviderDiscovery.discover(this.restClient, URI.create(issuer)))
+			.satisfies((ex) -> assertThat(ex.getErrorCode()).isEqualTo(PkceErrorCodes.INVALID_METADATA))
+			.withMessageStartingWith("The discovery document at " + issuer.replace("/app", "")
+					+ "/.well-known/oauth-authorization-server/app is not JSON (")
+			.withMessageEndingWith("). Check the configured issuer URI '" + issuer + "'.");
+		assertThat(server.findAll(getRequestedFor(urlEqualTo("/.well-known/oauth-authorization-server/app"))))
+			.hasSize(1);
+	}
+
+	@Test
+	void malformedJsonIsReportedAsWrongMetadata() {
+		String issuer = server.baseUrl() + "/broken";
+		server.stubFor(get("/broken/.well-known/openid-configuration").willReturn(okJson("{\"issuer\":")));
+		server.stubFor(get("/.well-known/oauth-authorization-server/broken").willReturn(okJson("{\"issuer\":")));
+		assertThatExceptionOfType(PkceException.class)
+			.isThrownBy(() -> ProviderDiscovery.discover(this.restClient, URI.create(issuer)))
+			.satisfies((ex) -> assertThat(ex.getErrorCode()).isEqualTo(PkceErrorCodes.INVALID_METADATA));
 	}
 
 	@Test
