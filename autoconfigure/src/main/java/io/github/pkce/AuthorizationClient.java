@@ -558,6 +558,10 @@ public final class AuthorizationClient {
 		// present
 		String issuer = provider.getIssuer();
 		String iss = response.issuer();
+		if (issuer == null) {
+			// explicit endpoints without an issuer: there is nothing to compare iss with
+			return;
+		}
 		if (iss != null && !Issuers.isResponseIssuer(this.config.getProvider(), issuer, iss)) {
 			throw new PkceException(PkceErrorCodes.INVALID_ISSUER,
 					"The sign-in response came from issuer '" + iss + "', not from '" + issuer

@@ -169,6 +169,22 @@ class AuthorizationClientTests {
 	}
 
 	@Test
+	void issIsAcceptedWhenNoIssuerIsConfiguredToCompareItWith() {
+		stubTokenResponse("{\"access_token\":\"at\",\"token_type\":\"Bearer\",\"expires_in\":300}");
+		ProviderMetadata metadata = ProviderMetadata
+			.withEndpoints(URI.create(issuer() + "/authorize"), URI.create(issuer() + "/token"))
+			.build();
+		ClientConfig config = ClientConfig.withClientId("cli")
+			.providerMetadata(metadata)
+			.scopes("api")
+			.loginTimeout(Duration.ofSeconds(2))
+			.build();
+		CraftedCallbackBrowser browser = replying((request) -> "code=c1&state=" + request.get("state") + "&iss="
+				+ CraftedCallbackBrowser.encode(issuer()));
+		assertThat(client(config, browser).login().accessToken()).isEqualTo("at");
+	}
+
+	@Test
 	void responseWithTheRightIssIsAccepted() {
 		stubTokenResponse("{\"access_token\":\"at\",\"token_type\":\"Bearer\",\"expires_in\":300}");
 		CraftedCallbackBrowser browser = replying((request) -> "code=c1&state=" + request.get("state") + "&iss="
