@@ -63,8 +63,6 @@ final class PushedAuthorizationRequest {
 	/** The request URI pushed last, handed out or not. */
 	private @Nullable Pushed latest;
 
-	private int pushes;
-
 	private PushedAuthorizationRequest(AuthorizationClient client, ProviderMetadata provider,
 			OAuth2AuthorizationRequest request, @Nullable DpopKey key) {
 		this.key = key;
@@ -117,10 +115,6 @@ final class PushedAuthorizationRequest {
 	}
 
 	/**
-	 * Returns how many times the request was pushed.
-	 * @return the number of pushes
-	 */
-	/**
 	 * Explains a login that timed out after the last request URI expired: the server may
 	 * have shown the browser an error page for it, which cannot lead back here.
 	 * @return the explanation, starting with a space, or the empty string
@@ -133,10 +127,6 @@ final class PushedAuthorizationRequest {
 		return " The pushed authorization request expired at " + pushed.expiresAt() + " (this server keeps one for "
 				+ pushed.lifetime().toSeconds() + " s, RFC 9126): if the browser showed an error about the request, "
 				+ "run the login again and sign in within that time.";
-	}
-
-	synchronized int pushes() {
-		return this.pushes;
 	}
 
 	private Pushed pushOnce() {
@@ -162,7 +152,6 @@ final class PushedAuthorizationRequest {
 		catch (RestClientException ex) {
 			throw unreachable(ex);
 		}
-		this.pushes++;
 		Object requestUri = (body != null) ? body.get("request_uri") : null;
 		if (!(requestUri instanceof String value) || value.isBlank()) {
 			throw new PkceException(PkceErrorCodes.PAR_FAILED,
