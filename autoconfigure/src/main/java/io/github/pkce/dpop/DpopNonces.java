@@ -1,10 +1,10 @@
 package io.github.pkce.dpop;
 
 import java.net.URI;
-import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
+import io.github.pkce.internal.Origin;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpHeaders;
@@ -28,7 +28,7 @@ public final class DpopNonces {
 	/** Longer nonces are ignored: a server has no reason to send one, a proof no room. */
 	static final int MAX_LENGTH = 1024;
 
-	private final ConcurrentMap<String, String> nonces = new ConcurrentHashMap<>();
+	private final ConcurrentMap<Origin, String> nonces = new ConcurrentHashMap<>();
 
 	/**
 	 * Creates an empty set of nonces.
@@ -42,7 +42,7 @@ public final class DpopNonces {
 	 * @return the nonce, or {@code null} when that origin has sent none
 	 */
 	public @Nullable String get(URI uri) {
-		return this.nonces.get(origin(uri));
+		return this.nonces.get(Origin.of(uri));
 	}
 
 	/**
@@ -57,7 +57,7 @@ public final class DpopNonces {
 	 */
 	public boolean update(URI uri, HttpHeaders headers) {
 		Assert.notNull(headers, "headers cannot be null");
-		String origin = origin(uri);
+		Origin origin = Origin.of(uri);
 		String nonce = headers.getFirst(HEADER);
 		if (nonce == null || !isValid(nonce)) {
 			return false;
@@ -81,24 +81,6 @@ public final class DpopNonces {
 			}
 		}
 		return true;
-	}
-
-	static int defaultPort(String scheme) {
-		return switch (scheme) {
-			case "https" -> 443;
-			case "http" -> 80;
-			default -> -1;
-		};
-	}
-
-	private static String origin(URI uri) {
-		Assert.notNull(uri, "uri cannot be null");
-		String scheme = uri.getScheme();
-		String host = uri.getHost();
-		Assert.isTrue(scheme != null && host != null, "uri must be an absolute URI with a host");
-		scheme = scheme.toLowerCase(Locale.ROOT);
-		int port = (uri.getPort() != -1) ? uri.getPort() : defaultPort(scheme);
-		return scheme + "://" + host.toLowerCase(Locale.ROOT) + ":" + port;
 	}
 
 }

@@ -12,6 +12,7 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.github.pkce.internal.Hashes;
+import io.github.pkce.internal.Origin;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
@@ -134,7 +135,7 @@ public final class DpopProofs {
 		StringBuilder htu = new StringBuilder(
 				scheme.length() + host.length() + 10 + ((path != null) ? path.length() : 0));
 		htu.append(scheme).append("://").append(host.toLowerCase(Locale.ROOT));
-		if (port != -1 && port != DpopNonces.defaultPort(scheme)) {
+		if (port != -1 && port != Origin.defaultPort(scheme)) {
 			htu.append(':').append(port);
 		}
 		if (path == null || path.isEmpty()) {

@@ -4,13 +4,16 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.pkce.Credentials;
 import io.github.pkce.PkceAuthenticator;
 import io.github.pkce.dpop.DpopKey;
 import io.github.pkce.dpop.DpopNonces;
 import io.github.pkce.dpop.DpopProofs;
+import io.github.pkce.internal.Origin;
+import io.github.pkce.internal.WwwAuthenticate;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -33,9 +36,12 @@ import org.springframework.util.Assert;
  * <p>
  * Credentials bound to a DPoP key (RFC 9449) are sent as {@code Authorization: DPoP
  * <token>} with a {@code DPoP} header carrying a new proof for the request, including the
- * token's hash ({@code ath}) and the latest nonce the service sent. When the service
- * answers {@code 401} with {@code error="use_dpop_nonce"} and a {@code DPoP-Nonce} header
- * (section 9), the request is sent once more with a proof carrying that nonce.
+ * token's hash ({@code ath}) and the latest nonce the service sent. They are refreshed
+ * only on a {@code DPoP} challenge with {@code error="invalid_token"} (section 7.1): a
+ * {@code Bearer} challenge comes from a service that does not take DPoP, which a new
+ * token does not change. When the service answers {@code 401} with
+ * {@code error="use_dpop_nonce"} and a new {@code DPoP-Nonce} (section 9), the request is
+ * sent once more with a proof carrying that nonce.
  * <p>
  * Thread-safe. The token comes from {@link PkceAuthenticator#credentials()}, which costs
  * a volatile read while the token is valid.
@@ -48,7 +54,11 @@ public final class BearerTokenInterceptor implements ClientHttpRequestIntercepto
 
 	private static final String DPOP = "DPoP";
 
-	private static final String DPOP_NONCE = "DPoP-Nonce";
+	private static final String BEARER = "Bearer";
+
+	private static final String INVALID_TOKEN = "invalid_token";
+
+	private static final String USE_DPOP_NONCE = "use_dpop_nonce";
 
 	private final PkceAuthenticator authenticator;
 
@@ -62,13 +72,14 @@ public final class BearerTokenInterceptor implements ClientHttpRequestIntercepto
 
 	private final DpopNonces nonces = new DpopNonces();
 
-	private final java.util.Set<Origin> warnedOrigins = java.util.concurrent.ConcurrentHashMap.newKeySet();
+	private final Set<Origin> warnedOrigins = ConcurrentHashMap.newKeySet();
 
 	/**
 	 * Creates an interceptor that sets {@code Authorization: Bearer <token>}.
 	 * @param authenticator where tokens come from
 	 * @param origins the origins that receive the token, such as
 	 * {@code https://api.example.com}; any path of such a URI is ignored
+	 * @throws IllegalArgumentException when an origin is not an absolute URI with a host
 	 */
 	public BearerTokenInterceptor(PkceAuthenticator authenticator, Collection<URI> origins) {
 		this(authenticator, HttpHeaders.AUTHORIZATION, origins);
@@ -79,6 +90,7 @@ public final class BearerTokenInterceptor implements ClientHttpRequestIntercepto
 	 * @param authenticator where tokens come from
 	 * @param headerName the header that carries {@code Bearer <token>}
 	 * @param origins the origins that receive the token
+	 * @throws IllegalArgumentException when an origin is not an absolute URI with a host
 	 */
 	public BearerTokenInterceptor(PkceAuthenticator authenticator, String headerName, Collection<URI> origins) {
 		Assert.notNull(authenticator, "authenticator cannot be null");
@@ -92,22 +104,34 @@ public final class BearerTokenInterceptor implements ClientHttpRequestIntercepto
 	@Override
 	public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
 			throws IOException {
-		if (!isTokenOrigin(request.getURI())) {
+		URI uri = request.getURI();
+		if (!isTokenOrigin(uri)) {
 			return execution.execute(request, body);
 		}
 		Credentials credentials = this.authenticator.credentials();
 		ClientHttpResponse response = send(request, body, execution, credentials);
-		Challenge challenge = challenge(response);
-		if (challenge == Challenge.NONE) {
+		boolean newNonce = received(uri, credentials, response);
+		if (response.getStatusCode().value() != HttpStatus.UNAUTHORIZED.value()) {
+			return response;
+		}
+		WwwAuthenticate challenges = WwwAuthenticate
+			.parse(response.getHeaders().getOrEmpty(HttpHeaders.WWW_AUTHENTICATE));
+		if (newNonce && challenges.hasError(DPOP, USE_DPOP_NONCE)) {
+			// RFC 9449 section 9: once, with the nonce of this answer
+			response.close();
+			ClientHttpResponse retried = send(request, body, execution, credentials);
+			received(uri, credentials, retried);
+			return retried;
+		}
+		// only the scheme that was sent can say that its token is no good
+		if (!challenges.hasError(credentials.isDpopBound() ? DPOP : BEARER, INVALID_TOKEN)) {
 			return response;
 		}
 		response.close();
-		if (challenge == Challenge.USE_DPOP_NONCE) {
-			// RFC 9449 section 9: once, with the nonce of this answer
-			return send(request, body, execution, credentials);
-		}
 		Credentials renewed = this.authenticator.refreshCredentials(credentials.accessToken());
-		return send(request, body, execution, renewed);
+		ClientHttpResponse retried = send(request, body, execution, renewed);
+		received(uri, renewed, retried);
+		return retried;
 	}
 
 	private ClientHttpResponse send(HttpRequest request, byte[] body, ClientHttpRequestExecution execution,
@@ -121,10 +145,21 @@ public final class BearerTokenInterceptor implements ClientHttpRequestIntercepto
 		URI uri = request.getURI();
 		headers.set(DPOP, this.proofs.create(key, request.getMethod().name(), uri, credentials.accessToken(),
 				this.nonces.get(uri)));
-		ClientHttpResponse response = execution.execute(request, body);
-		this.nonces.update(uri, response.getHeaders());
+		return execution.execute(request, body);
+	}
+
+	/**
+	 * Takes note of the answer to a request with DPoP-bound credentials: records its
+	 * nonce and warns when it does not understand DPoP.
+	 * @return whether the answer carries a new valid nonce
+	 */
+	private boolean received(URI uri, Credentials credentials, ClientHttpResponse response) throws IOException {
+		if (!credentials.isDpopBound()) {
+			return false;
+		}
+		boolean newNonce = this.nonces.update(uri, response.getHeaders());
 		warnWhenDpopIsNotUnderstood(uri, response);
-		return response;
+		return newNonce;
 	}
 
 	/**
@@ -138,41 +173,16 @@ public final class BearerTokenInterceptor implements ClientHttpRequestIntercepto
 			return;
 		}
 		List<String> challenges = response.getHeaders().getOrEmpty(HttpHeaders.WWW_AUTHENTICATE);
-		for (String challenge : challenges) {
-			if (challenge.toLowerCase(Locale.ROOT).contains("dpop")) {
-				return;
-			}
+		if (WwwAuthenticate.parse(challenges).offers(DPOP)) {
+			return;
 		}
 		Origin origin = Origin.of(uri);
 		if (this.warnedOrigins.add(origin) && logger.isWarnEnabled()) {
-			logger.warn(origin.scheme() + "://" + origin.host() + ":" + origin.port()
-					+ " refused a DPoP-bound access token without offering DPoP ("
+			logger.warn(origin + " refused a DPoP-bound access token without offering DPoP ("
 					+ (challenges.isEmpty() ? "no WWW-Authenticate challenge" : "it offers " + challenges) + "). "
 					+ "If this service does not support DPoP (RFC 9449), enable it there, or set dpop to never and "
 					+ "sign in again for bearer tokens.");
 		}
-	}
-
-	private static Challenge challenge(ClientHttpResponse response) throws IOException {
-		if (response.getStatusCode().value() != HttpStatus.UNAUTHORIZED.value()) {
-			return Challenge.NONE;
-		}
-		List<String> challenges = response.getHeaders().getOrEmpty(HttpHeaders.WWW_AUTHENTICATE);
-		Challenge found = Challenge.NONE;
-		for (String challenge : challenges) {
-			String lower = challenge.toLowerCase(Locale.ROOT);
-			if (!lower.startsWith("bearer") && !lower.startsWith("dpop")) {
-				continue;
-			}
-			String compact = lower.replace(" ", "");
-			if (compact.contains("error=\"use_dpop_nonce\"") && response.getHeaders().containsHeader(DPOP_NONCE)) {
-				return Challenge.USE_DPOP_NONCE;
-			}
-			if (compact.contains("error=\"invalid_token\"")) {
-				found = Challenge.INVALID_TOKEN;
-			}
-		}
-		return found;
 	}
 
 	private String headerValue(Credentials credentials) {
@@ -187,26 +197,12 @@ public final class BearerTokenInterceptor implements ClientHttpRequestIntercepto
 	}
 
 	private boolean isTokenOrigin(URI uri) {
-		// compared in place: this runs on every request, so it builds no string
-		String scheme = uri.getScheme();
-		String host = uri.getHost();
-		if (scheme == null || host == null) {
-			return false;
-		}
-		int port = Origin.port(scheme, uri.getPort());
 		for (Origin origin : this.origins) {
-			if (origin.port() == port && origin.scheme().equalsIgnoreCase(scheme)
-					&& origin.host().equalsIgnoreCase(host)) {
+			if (origin.matches(uri)) {
 				return true;
 			}
 		}
 		return false;
-	}
-
-	private enum Challenge {
-
-		NONE, INVALID_TOKEN, USE_DPOP_NONCE
-
 	}
 
 	private record Header(Credentials credentials, String value) {
@@ -214,27 +210,6 @@ public final class BearerTokenInterceptor implements ClientHttpRequestIntercepto
 		@Override
 		public String toString() {
 			return "Header[value=[PROTECTED]]";
-		}
-
-	}
-
-	/**
-	 * Scheme, host and port of a URI (RFC 6454), with the scheme's default port filled
-	 * in.
-	 */
-	record Origin(String scheme, String host, int port) {
-
-		static Origin of(URI uri) {
-			String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : "";
-			String host = (uri.getHost() != null) ? uri.getHost().toLowerCase(Locale.ROOT) : "";
-			return new Origin(scheme, host, port(scheme, uri.getPort()));
-		}
-
-		static int port(String scheme, int port) {
-			if (port != -1) {
-				return port;
-			}
-			return "https".equalsIgnoreCase(scheme) ? 443 : "http".equalsIgnoreCase(scheme) ? 80 : -1;
 		}
 
 	}

@@ -1,12 +1,9 @@
 package io.github.pkce.store;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
+import io.github.pkce.internal.Hashes;
 import io.github.pkce.store.CredentialsCodec.UnreadableCredentialsException;
 import org.jspecify.annotations.Nullable;
 
@@ -81,11 +78,12 @@ final class KeyringEntries {
 						"it is larger than " + (CredentialsCodec.MAX_SIZE / 1024) + " KiB");
 			}
 		}
-		if (!digest(value).equals(header.digest())) {
+		String read = value.toString();
+		if (!Hashes.sha256Base64Url(read).equals(header.digest())) {
 			throw new UnreadableCredentialsException(
 					"its parts do not belong together (saved by two programs at the same time?)");
 		}
-		return value.toString();
+		return read;
 	}
 
 	/**
@@ -110,7 +108,7 @@ final class KeyringEntries {
 		}
 		// a longer value saved into this slot before and interrupted may have left more
 		deleteChunks(key, slot, chunks.size());
-		this.keyring.set(this.service, key, new Header(slot, chunks.size(), digest(value)).toString());
+		this.keyring.set(this.service, key, new Header(slot, chunks.size(), Hashes.sha256Base64Url(value)).toString());
 		deleteChunks(key, 3 - slot, 0);
 	}
 
@@ -157,17 +155,6 @@ final class KeyringEntries {
 			chunks.add(value.substring(start, Math.min(value.length(), start + CHUNK_SIZE)));
 		}
 		return chunks;
-	}
-
-	private static String digest(CharSequence value) {
-		try {
-			byte[] hash = MessageDigest.getInstance("SHA-256")
-				.digest(value.toString().getBytes(StandardCharsets.UTF_8));
-			return Base64.getUrlEncoder().withoutPadding().encodeToString(hash);
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("SHA-256 is not available", ex);
-		}
 	}
 
 	private record Header(int slot, int count, String digest) {

@@ -11,6 +11,7 @@ import io.github.pkce.ClientConfig;
 import io.github.pkce.Credentials;
 import io.github.pkce.PkceAuthenticator;
 import io.github.pkce.ProviderMetadata;
+import io.github.pkce.internal.Origin;
 import io.github.pkce.store.InMemoryCredentialStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,6 +31,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * The interceptor against a service that rejects tokens on demand (WireMock) and a token
@@ -47,6 +49,8 @@ class BearerTokenInterceptorTests {
 		.options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
 		.build();
 
+	private PkceAuthenticator authenticator;
+
 	private RestClient restClient;
 
 	@BeforeEach
@@ -58,7 +62,7 @@ class BearerTokenInterceptorTests {
 			.withConfig(ClientConfig.withClientId("cli").providerMetadata(metadata).build())
 			.build();
 		InMemoryCredentialStore store = new InMemoryCredentialStore();
-		PkceAuthenticator authenticator = PkceAuthenticator.withClient(client)
+		this.authenticator = PkceAuthenticator.withClient(client)
 			.credentialStore(store)
 			.storeKey("k")
 			.interactiveLogin(false)
@@ -67,7 +71,8 @@ class BearerTokenInterceptorTests {
 		api.stubFor(post("/token").willReturn(okJson(
 				"{\"access_token\":\"at2\",\"token_type\":\"Bearer\",\"expires_in\":3600,\"refresh_token\":\"rt2\"}")));
 		this.restClient = RestClient.builder()
-			.requestInterceptor(new BearerTokenInterceptor(authenticator, List.of(URI.create(api.baseUrl() + "/v1"))))
+			.requestInterceptor(
+					new BearerTokenInterceptor(this.authenticator, List.of(URI.create(api.baseUrl() + "/v1"))))
 			.build();
 	}
 
@@ -133,10 +138,51 @@ class BearerTokenInterceptorTests {
 
 	@Test
 	void originIgnoresPathAndDefaultPorts() {
-		assertThat(BearerTokenInterceptor.Origin.of(URI.create("https://API.example.com/v1/x")))
-			.isEqualTo(BearerTokenInterceptor.Origin.of(URI.create("https://api.example.com:443")));
-		assertThat(BearerTokenInterceptor.Origin.of(URI.create("http://api.example.com")))
-			.isNotEqualTo(BearerTokenInterceptor.Origin.of(URI.create("https://api.example.com")));
+		assertThat(Origin.of(URI.create("https://API.example.com/v1/x")))
+			.isEqualTo(Origin.of(URI.create("https://api.example.com:443")));
+		assertThat(Origin.of(URI.create("http://api.example.com")))
+			.isNotEqualTo(Origin.of(URI.create("https://api.example.com")));
+	}
+
+	@Test
+	void rejectionWithAnUnquotedErrorIsRefreshedToo() {
+		api.stubFor(get("/data").withHeader("Authorization", equalTo("Bearer at1"))
+			.willReturn(aResponse().withStatus(401).withHeader("WWW-Authenticate", "Bearer error=invalid_token")));
+		api.stubFor(get("/data").withHeader("Authorization", equalTo("Bearer at2")).willReturn(okJson("{}")));
+		assertThat(status("/data")).isEqualTo(200);
+		assertThat(api.findAll(postRequestedFor(urlEqualTo("/token")))).hasSize(1);
+	}
+
+	@Test
+	void rejectionAfterAnotherSchemesChallengeIsRefreshed() {
+		api.stubFor(get("/data").withHeader("Authorization", equalTo("Bearer at1"))
+			.willReturn(aResponse().withStatus(401)
+				.withHeader("WWW-Authenticate", "Basic realm=\"api\", Bearer realm=\"api\", error=\"invalid_token\"")));
+		api.stubFor(get("/data").withHeader("Authorization", equalTo("Bearer at2")).willReturn(okJson("{}")));
+		assertThat(status("/data")).isEqualTo(200);
+		assertThat(api.findAll(postRequestedFor(urlEqualTo("/token")))).hasSize(1);
+	}
+
+	@Test
+	void bearerTokenIsNotRefreshedWhenOnlyTheDpopChallengeSaysInvalidToken() {
+		api.stubFor(get("/data").willReturn(aResponse().withStatus(401)
+			.withHeader("WWW-Authenticate", "Bearer realm=\"api\", DPoP error=\"invalid_token\"")));
+		assertThat(status("/data")).isEqualTo(401);
+		assertThat(api.findAll(getRequestedFor(urlEqualTo("/data")))).hasSize(1);
+		assertThat(api.findAll(postRequestedFor(urlEqualTo("/token")))).isEmpty();
+	}
+
+	@Test
+	void originWithoutAHostIsRefused() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new BearerTokenInterceptor(this.authenticator, List.of(URI.create("api.example.com"))))
+			.withMessageContaining("absolute URI with a host");
+	}
+
+	private int status(String path) {
+		return this.restClient.get()
+			.uri(api.baseUrl() + path)
+			.exchange((request, response) -> response.getStatusCode().value());
 	}
 
 }

@@ -204,6 +204,81 @@ class DpopInterceptorTests {
 	}
 
 	@Test
+	void nonceChallengeWithAnUnquotedErrorGetsARetry() {
+		store("DPoP");
+		api.stubFor(get(urlPathEqualTo("/data")).inScenario("nonce")
+			.whenScenarioStateIs(STARTED)
+			.willReturn(aResponse().withStatus(401)
+				.withHeader("WWW-Authenticate", "DPoP algs=\"ES256\", error=use_dpop_nonce")
+				.withHeader("DPoP-Nonce", "r1"))
+			.willSetStateTo("nonce sent"));
+		api.stubFor(get(urlPathEqualTo("/data")).inScenario("nonce")
+			.whenScenarioStateIs("nonce sent")
+			.willReturn(okJson("{}")));
+		assertThat(call("/data")).isEqualTo(200);
+		assertThat(verified(dataRequests().get(1), "at1").getClaimAsString("nonce")).isEqualTo("r1");
+	}
+
+	@Test
+	void nonceChallengeWithAnInvalidNonceGetsNoRetry() {
+		store("DPoP");
+		api.stubFor(get(urlPathEqualTo("/data")).willReturn(aResponse().withStatus(401)
+			.withHeader("WWW-Authenticate", "DPoP error=\"use_dpop_nonce\"")
+			.withHeader("DPoP-Nonce", "not a nonce")));
+		assertThat(call("/data")).isEqualTo(401);
+		assertThat(dataRequests()).hasSize(1);
+	}
+
+	@Test
+	void nonceChallengeWithTheNonceTheProofCarriedGetsNoRetry() {
+		store("DPoP");
+		api.stubFor(get(urlPathEqualTo("/data")).inScenario("nonce")
+			.whenScenarioStateIs(STARTED)
+			.willReturn(okJson("{}").withHeader("DPoP-Nonce", "r1"))
+			.willSetStateTo("nonce sent"));
+		api.stubFor(get(urlPathEqualTo("/data")).inScenario("nonce")
+			.whenScenarioStateIs("nonce sent")
+			.willReturn(aResponse().withStatus(401)
+				.withHeader("WWW-Authenticate", "DPoP error=\"use_dpop_nonce\"")
+				.withHeader("DPoP-Nonce", "r1")));
+		assertThat(call("/data")).isEqualTo(200);
+		assertThat(call("/data")).isEqualTo(401);
+		List<LoggedRequest> requests = dataRequests();
+		assertThat(requests).hasSize(2);
+		assertThat(verified(requests.get(1), "at1").getClaimAsString("nonce")).isEqualTo("r1");
+	}
+
+	@Test
+	void boundTokenRefusedByABearerChallengeIsNotRefreshedButNamedOnce(CapturedOutput output) {
+		store("DPoP");
+		api.stubFor(post("/token").willReturn(okJson(
+				"{\"access_token\":\"at2\",\"token_type\":\"DPoP\",\"expires_in\":3600,\"refresh_token\":\"rt2\"}")));
+		api.stubFor(get(urlPathEqualTo("/data"))
+			.willReturn(aResponse().withStatus(401).withHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"")));
+		assertThat(call("/data")).isEqualTo(401);
+		assertThat(call("/data")).isEqualTo(401);
+		assertThat(dataRequests()).hasSize(2)
+			.allSatisfy((request) -> assertThat(request.getHeader("Authorization")).isEqualTo("DPoP at1"));
+		assertThat(api.findAll(postRequestedFor(urlEqualTo("/token")))).isEmpty();
+		assertThat(output.getAll()).containsOnlyOnce("refused a DPoP-bound access token without offering DPoP");
+	}
+
+	@Test
+	void rejectedBoundTokenIsRefreshedOnADpopChallengeAmongOthers() {
+		store("DPoP");
+		api.stubFor(post("/token").willReturn(okJson(
+				"{\"access_token\":\"at2\",\"token_type\":\"DPoP\",\"expires_in\":3600,\"refresh_token\":\"rt2\"}")));
+		api.stubFor(get(urlPathEqualTo("/data")).withHeader("Authorization", equalTo("DPoP at1"))
+			.willReturn(aResponse().withStatus(401)
+				.withHeader("WWW-Authenticate", "Bearer realm=\"api\"")
+				.withHeader("WWW-Authenticate", "DPoP algs=\"ES256\", error=invalid_token")));
+		api.stubFor(
+				get(urlPathEqualTo("/data")).withHeader("Authorization", equalTo("DPoP at2")).willReturn(okJson("{}")));
+		assertThat(call("/data")).isEqualTo(200);
+		assertThat(api.findAll(postRequestedFor(urlEqualTo("/token")))).hasSize(1);
+	}
+
+	@Test
 	void rejectedBoundTokenIsRefreshedWithAProofAndTheRequestRetriedOnce() {
 		store("DPoP");
 		api.stubFor(post("/token").willReturn(okJson(

@@ -160,6 +160,21 @@ class KeyringEntriesTests {
 		assertThat(this.entries.read("key")).isEqualTo(value('a', 2500));
 	}
 
+	@Test
+	void headerDigestIsTheUnpaddedBase64UrlSha256OfTheUtf8Value() throws Exception {
+		this.entries.write("key", value('\u00e9', 1500));
+		assertThat(this.keyring.entries.get("service/key"))
+			.isEqualTo("chunks:v1:1:2:OjotBDscEp8rQf8yk_oJ9_vgGfy_dzxoAjO9nkueGtk");
+	}
+
+	@Test
+	void chunksSavedByAnEarlierVersionStayReadable() throws Exception {
+		this.keyring.entries.put("service/key", "chunks:v1:2:2:OjotBDscEp8rQf8yk_oJ9_vgGfy_dzxoAjO9nkueGtk");
+		this.keyring.entries.put("service/key#2.0", value('\u00e9', 1000));
+		this.keyring.entries.put("service/key#2.1", value('\u00e9', 500));
+		assertThat(this.entries.read("key")).isEqualTo(value('\u00e9', 1500));
+	}
+
 	private static String value(char filler, int length) {
 		return String.valueOf(filler).repeat(length);
 	}
