@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 
+import io.github.pkce.loopback.LoopbackRedirect;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
@@ -523,7 +524,12 @@ public final class ClientConfig {
 				throw new IllegalArgumentException("Issuer URI '" + this.issuerUri
 						+ "' is not an absolute http(s) URI such as https://login.example.com");
 			}
-			LoopbackRedirect.check(this.redirectUri);
+			String redirectProblem = LoopbackRedirect.problem(this.redirectUri);
+			if (redirectProblem != null) {
+				throw new IllegalArgumentException("Redirect URI '" + this.redirectUri + "' cannot be used: "
+						+ redirectProblem + "; use http://127.0.0.1:0/callback (port 0 picks a free port), or "
+						+ "http://[::1]:PORT/PATH or http://localhost:PORT/PATH if the authorization server requires it");
+			}
 			if (this.redirectUri.getPort() == -1) {
 				// a redirect URI as registered (no port) means any port (RFC 8252 section
 				// 7.3)

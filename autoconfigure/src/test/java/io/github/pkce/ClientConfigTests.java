@@ -51,13 +51,33 @@ class ClientConfigTests {
 				.issuerUri(ISSUER)
 				.redirectUri(URI.create("http://0.0.0.0:8080/callback"))
 				.build())
-			.withMessageStartingWith("Redirect URI 'http://0.0.0.0:8080/callback' is not a loopback http URI");
+			.withMessageStartingWith(
+					"Redirect URI 'http://0.0.0.0:8080/callback' cannot be used: it is not a loopback http URI");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> ClientConfig.withClientId("cli")
 				.issuerUri(ISSUER)
 				.redirectUri(URI.create("https://127.0.0.1/callback"))
 				.build())
-			.withMessageStartingWith("Redirect URI 'https://127.0.0.1/callback' is not a loopback http URI");
+			.withMessageStartingWith(
+					"Redirect URI 'https://127.0.0.1/callback' cannot be used: it is not a loopback http URI");
+	}
+
+	@Test
+	void redirectUriWithUserInfoOrAPortAbove65535IsRefused() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> ClientConfig.withClientId("cli")
+				.issuerUri(ISSUER)
+				.redirectUri(URI.create("http://u@127.0.0.1:0/cb"))
+				.build())
+			.withMessageStartingWith("Redirect URI 'http://u@127.0.0.1:0/cb' cannot be used: it has user information "
+					+ "before the host, which a redirect URI cannot have; use http://127.0.0.1:0/callback");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> ClientConfig.withClientId("cli")
+				.issuerUri(ISSUER)
+				.redirectUri(URI.create("http://127.0.0.1:70000/cb"))
+				.build())
+			.withMessageStartingWith(
+					"Redirect URI 'http://127.0.0.1:70000/cb' cannot be used: its port 70000 is above 65535; use ");
 	}
 
 	@Test

@@ -5,12 +5,16 @@ import io.github.pkce.store.StoreOptions;
 import io.github.pkce.store.StoreType;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.util.StringUtils;
+
 /**
  * Creates the {@link CredentialStore} that {@code auth.pkce.store.*} asks for.
  *
  * @author pkce-spring-boot
  */
 final class CredentialStores {
+
+	private static final String NAME_PROPERTY = PkcePropertiesMapper.PREFIX + ".store.name";
 
 	private CredentialStores() {
 	}
@@ -21,24 +25,46 @@ final class CredentialStores {
 	 * @param store the store properties, already checked
 	 * @param applicationName the application's name, for the default store name
 	 * @return the store
+	 * @throws InvalidPkcePropertyException if {@code auth.pkce.store.name} cannot name a
+	 * directory
 	 */
 	static CredentialStore create(PkceProperties.Store store, @Nullable String applicationName) {
-		String name = (store.getName() != null) ? store.getName()
-				: (applicationName != null && !applicationName.isBlank()) ? applicationName
-						: StoreOptions.DEFAULT_APPLICATION_NAME;
-		StoreOptions.Builder options = StoreOptions.builder()
-			.applicationName(name)
-			.keyringTimeout(store.getKeyringTimeout());
+		StoreOptions.Builder options = StoreOptions.builder().keyringTimeout(store.getKeyringTimeout());
+		name(options, store.getName(), applicationName);
 		if (store.getDirectory() != null) {
 			options.directory(store.getDirectory());
 		}
-		StoreType type = switch (store.getType()) {
-			case AUTO -> StoreType.AUTO;
-			case KEYRING -> StoreType.KEYRING;
-			case FILE -> StoreType.FILE;
-			case MEMORY -> StoreType.MEMORY;
-		};
-		return io.github.pkce.store.CredentialStores.create(type, options.build());
+		return io.github.pkce.store.CredentialStores.create(store.getType(), options.build());
+	}
+
+	/**
+	 * Sets the name the credentials are kept under: the store name, else the
+	 * application's name when it can name a directory, else the default.
+	 */
+	private static void name(StoreOptions.Builder options, @Nullable String storeName,
+			@Nullable String applicationName) {
+		if (StringUtils.hasText(storeName)) {
+			try {
+				options.applicationName(storeName);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidPkcePropertyException(NAME_PROPERTY, storeName,
+						"it is not a single file name, but it names the keyring service and the file store's "
+								+ "directory",
+						"Set " + NAME_PROPERTY + " to a name without '/', '\\' or ':' and without spaces around "
+								+ "it, such as my-cli, or remove it to use spring.application.name.",
+						ex);
+			}
+		}
+		else if (StringUtils.hasText(applicationName)) {
+			try {
+				options.applicationName(applicationName);
+			}
+			catch (IllegalArgumentException ex) {
+				// spring.application.name is there for other purposes too, so a name
+				// that cannot be a directory keeps the default store name
+			}
+		}
 	}
 
 	/**
@@ -48,7 +74,7 @@ final class CredentialStores {
 	 * @return whether the store is persistent
 	 */
 	static boolean isShared(PkceProperties.Store store) {
-		return store.getType() != PkceProperties.StoreType.MEMORY;
+		return store.getType() != StoreType.MEMORY;
 	}
 
 }

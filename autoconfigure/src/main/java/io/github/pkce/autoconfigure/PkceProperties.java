@@ -1,6 +1,7 @@
 package io.github.pkce.autoconfigure;
 
 import io.github.pkce.LoginMethod;
+import io.github.pkce.store.StoreType;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,7 +105,8 @@ public class PkceProperties extends PkceRegistrationProperties {
 		private LoginMethod method = LoginMethod.AUTO;
 
 		/**
-		 * How the browser is opened at login.
+		 * How the browser is opened at login: 'auto' (browser-command when it is set,
+		 * else the system browser), 'system', 'command' or 'none'.
 		 */
 		private Browser browser = Browser.AUTO;
 
@@ -117,7 +119,7 @@ public class PkceProperties extends PkceRegistrationProperties {
 		}
 
 		/**
-		 * Command that opens the browser when browser is 'command', such as
+		 * Command that opens the browser when browser is 'auto' or 'command', such as
 		 * firefox,--new-window; the URL is added as its last argument.
 		 */
 		private List<String> browserCommand = new ArrayList<>();
@@ -173,7 +175,7 @@ public class PkceProperties extends PkceRegistrationProperties {
 	public enum Browser {
 
 		/**
-		 * The system browser.
+		 * The browser command when one is set, else the system browser.
 		 */
 		AUTO,
 
@@ -214,8 +216,8 @@ public class PkceProperties extends PkceRegistrationProperties {
 
 		/**
 		 * Name under which credentials are kept: the keyring service name and the file
-		 * store's directory name; by default spring.application.name, else
-		 * pkce-spring-boot.
+		 * store's directory name, so a single file name (no '/', '\' or ':'); by default
+		 * spring.application.name when it is such a name, else pkce-spring-boot.
 		 */
 		private @Nullable String name;
 
@@ -255,33 +257,6 @@ public class PkceProperties extends PkceRegistrationProperties {
 		public void setKeyringTimeout(Duration keyringTimeout) {
 			this.keyringTimeout = keyringTimeout;
 		}
-
-	}
-
-	/**
-	 * Where credentials are kept between runs.
-	 */
-	public enum StoreType {
-
-		/**
-		 * The operating system's keyring when it works, else the file.
-		 */
-		AUTO,
-
-		/**
-		 * The operating system's keyring.
-		 */
-		KEYRING,
-
-		/**
-		 * A file readable by its owner only.
-		 */
-		FILE,
-
-		/**
-		 * Memory only: the user signs in again in every run.
-		 */
-		MEMORY
 
 	}
 

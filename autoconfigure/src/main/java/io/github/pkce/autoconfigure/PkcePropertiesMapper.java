@@ -25,6 +25,7 @@ import io.github.pkce.browser.BrowserLauncher;
 import io.github.pkce.browser.CommandBrowserLauncher;
 import io.github.pkce.browser.SystemBrowserLauncher;
 import io.github.pkce.loopback.EndpointMetadata;
+import io.github.pkce.loopback.LoopbackRedirect;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.PropertyMapper;
@@ -48,8 +49,6 @@ final class PkcePropertiesMapper {
 	 */
 	static final List<String> MARKERS = List.of("client-id", "issuer-uri", "authorization-uri", "token-uri", "endpoint",
 			"provider");
-
-	private static final Set<String> LOOPBACK_HOSTS = Set.of("127.0.0.1", "[::1]", "localhost");
 
 	private final PkceProperties properties;
 
@@ -352,11 +351,12 @@ final class PkcePropertiesMapper {
 	 */
 	BrowserLauncher asBrowserLauncher() {
 		PkceProperties.Login login = this.properties.getLogin();
+		List<String> command = login.getBrowserCommand().stream().filter(StringUtils::hasText).toList();
 		return switch (login.getBrowser()) {
-			case AUTO, SYSTEM -> new SystemBrowserLauncher();
+			case AUTO -> command.isEmpty() ? new SystemBrowserLauncher() : new CommandBrowserLauncher(command);
+			case SYSTEM -> new SystemBrowserLauncher();
 			case NONE -> BrowserLauncher.none();
 			case COMMAND -> {
-				List<String> command = login.getBrowserCommand().stream().filter(StringUtils::hasText).toList();
 				if (command.isEmpty()) {
 					throw new InvalidPkcePropertyException(PREFIX + ".login.browser-command", null,
 							"it is not set, but " + PREFIX + ".login.browser is 'command'",
@@ -485,16 +485,9 @@ final class PkcePropertiesMapper {
 		if (uri == null) {
 			throw new InvalidPkcePropertyException(property, null, "it is empty", action);
 		}
-		String host = (uri.getHost() != null) ? uri.getHost().toLowerCase(Locale.ROOT) : null;
-		if (!"http".equalsIgnoreCase(uri.getScheme()) || host == null || !LOOPBACK_HOSTS.contains(host)) {
-			throw new InvalidPkcePropertyException(property, uri,
-					"it is not a loopback http URI, where a native program receives the browser's redirect "
-							+ "(RFC 8252 section 7.3)",
-					action);
-		}
-		if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-			throw new InvalidPkcePropertyException(property, uri,
-					"a redirect URI cannot have a query or a fragment (RFC 6749 section 3.1.2)", action);
+		String problem = LoopbackRedirect.problem(uri);
+		if (problem != null) {
+			throw new InvalidPkcePropertyException(property, uri, problem, action);
 		}
 		return uri;
 	}

@@ -6,6 +6,8 @@ import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.web.util.HtmlUtils;
+
 /**
  * The HTML pages the loopback callback server shows in the browser once the authorization
  * server has redirected there: a success page and a failure page.
@@ -105,29 +107,9 @@ public final class EndpointMetadata {
 		Matcher matcher = PLACEHOLDER.matcher(this.failurePage);
 		return matcher.replaceAll((match) -> {
 			String value = "error".equals(match.group(1)) ? error : ((description != null) ? description : "");
-			return Matcher.quoteReplacement(escapeHtml(value));
+			// the pages are UTF-8: only the markup characters & < > " ' are escaped
+			return Matcher.quoteReplacement(HtmlUtils.htmlEscape(value, "UTF-8"));
 		});
-	}
-
-	/**
-	 * Escapes text for use in HTML element content and quoted attribute values.
-	 * @param text the text to escape
-	 * @return the escaped text
-	 */
-	static String escapeHtml(String text) {
-		StringBuilder escaped = new StringBuilder(text.length() + 16);
-		for (int i = 0; i < text.length(); i++) {
-			char c = text.charAt(i);
-			switch (c) {
-				case '&' -> escaped.append("&amp;");
-				case '<' -> escaped.append("&lt;");
-				case '>' -> escaped.append("&gt;");
-				case '"' -> escaped.append("&quot;");
-				case '\'' -> escaped.append("&#39;");
-				default -> escaped.append(c);
-			}
-		}
-		return escaped.toString();
 	}
 
 }

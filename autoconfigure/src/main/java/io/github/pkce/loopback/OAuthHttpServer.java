@@ -157,10 +157,11 @@ public final class OAuthHttpServer implements AutoCloseable {
 
 	/**
 	 * Starts listening for the authorization response.
-	 * @param redirectUri the configured redirect URI: {@code http}, a host of
-	 * {@code 127.0.0.1}, {@code [::1]} or {@code localhost}, a port ({@code 0} for a free
-	 * port chosen now, RFC 8252 section 7.3) and the callback path ({@code /} if empty);
-	 * no query or fragment
+	 * @param redirectUri the configured redirect URI, one that {@link LoopbackRedirect}
+	 * accepts ({@code http}, a host of {@code 127.0.0.1}, {@code [::1]} or
+	 * {@code localhost}, no user information, query or fragment) with a port ({@code 0}
+	 * for a free port chosen now, RFC 8252 section 7.3) and the callback path ({@code /}
+	 * if empty)
 	 * @param expectedState the {@code state} sent in the authorization request; only a
 	 * response carrying it is accepted (RFC 6749 section 10.12)
 	 * @param pages the pages shown in the browser
@@ -496,31 +497,21 @@ public final class OAuthHttpServer implements AutoCloseable {
 	 * @return the host as written in the URI, such as {@code [::1]}
 	 */
 	private static String checkLoopback(URI uri) {
-		String host = uri.getHost();
-		if (!"http".equalsIgnoreCase(uri.getScheme()) || host == null || uri.getRawUserInfo() != null) {
-			throw invalidUri(uri, "it must be an http URI whose host is 127.0.0.1, [::1] or localhost");
+		String problem = LoopbackRedirect.problem(uri);
+		if (problem != null) {
+			throw invalidUri(uri, problem);
 		}
-		if (!host.equals("127.0.0.1") && !host.equals("[::1]") && !host.equalsIgnoreCase("localhost")) {
-			throw invalidUri(uri, "its host must be 127.0.0.1, [::1] or localhost so that only this machine"
-					+ " can reach the login callback");
-		}
+		// the configuration gives port 0 to a URI without one; here a port must be bound
 		if (uri.getPort() == -1) {
-			throw invalidUri(uri, "it has no port; use port 0 so that a free port is chosen, or a fixed port");
+			throw invalidUri(uri, "it has no port; use port 0 so that a free port is chosen, or a fixed port "
+					+ "(RFC 8252 section 7.3)");
 		}
-		if (uri.getPort() > 65535) {
-			throw invalidUri(uri, "its port is above 65535");
-		}
-		// RFC 6749 section 3.1.2 forbids a fragment; a query would mix with the response.
-		if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-			throw invalidUri(uri, "it must not have a query or a fragment");
-		}
-		return host;
+		return uri.getHost();
 	}
 
 	private static PkceException invalidUri(URI uri, String reason) {
-		return new PkceException(PkceErrorCodes.CALLBACK_SERVER,
-				"The redirect URI " + uri + " cannot be used for the login callback: " + reason
-						+ " (RFC 8252 section 7.3), for example " + EXAMPLE + ".");
+		return new PkceException(PkceErrorCodes.CALLBACK_SERVER, "The redirect URI " + uri
+				+ " cannot be used for the login callback: " + reason + ", for example " + EXAMPLE + ".");
 	}
 
 	/**

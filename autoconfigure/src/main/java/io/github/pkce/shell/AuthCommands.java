@@ -74,13 +74,11 @@ public final class AuthCommands {
 			description = "Sign in with the browser and store the tokens")
 	public void login(@Option(longName = "registration", shortName = 'r', defaultValue = "default",
 			description = "Registration to sign in to") String registration, CommandContext context) {
-		PkceAuthenticator authenticator = authenticator(registration);
+		PkceAuthenticator authenticator = this.authenticators.get(name(registration));
 		Credentials credentials = authenticator.login();
 		PrintWriter out = context.outputWriter();
-		Identity identity = Identity.of(credentials.idToken());
-		if (identity == null) {
-			identity = lookUp(authenticator);
-		}
+		// the sign-in itself succeeded; who it was is a courtesy
+		Identity identity = whoSignedIn(authenticator, credentials).identity();
 		out.println("Signed in" + ((identity != null) ? " as " + identity.name() : "") + "."
 				+ ((credentials.expiresAt() != null)
 						? " The access token is valid until " + describeInstant(credentials.expiresAt()) + "." : ""));
@@ -97,7 +95,7 @@ public final class AuthCommands {
 			description = "Sign out and delete the stored tokens")
 	public void logout(@Option(longName = "registration", shortName = 'r', defaultValue = "default",
 			description = "Registration to sign out of") String registration, CommandContext context) {
-		PkceAuthenticator authenticator = authenticator(registration);
+		PkceAuthenticator authenticator = this.authenticators.get(name(registration));
 		LogoutResult result = authenticator.logout();
 		PrintWriter out = context.outputWriter();
 		out.println(result.message());
@@ -115,23 +113,24 @@ public final class AuthCommands {
 			description = "Show who is signed in, until when, and where the tokens are kept")
 	public void status(@Option(longName = "registration", shortName = 'r', defaultValue = "default",
 			description = "Registration to show") String registration, CommandContext context) {
-		PkceAuthenticator authenticator = authenticator(registration);
+		String name = name(registration);
+		PkceAuthenticator authenticator = this.authenticators.get(name);
 		Credentials credentials = authenticator.currentCredentials();
 		List<String> lines = new ArrayList<>();
-		lines.add("Registration: " + registration);
+		lines.add("Registration: " + name);
 		if (credentials == null) {
-			lines.add("Not signed in. Run 'auth login" + option(registration) + "' to sign in.");
+			lines.add("Not signed in. Run 'auth login" + option(name) + "' to sign in.");
 		}
 		else {
-			lines.add(describeUser(authenticator, credentials));
-			lines.add("Access token: " + describeExpiry(credentials, registration));
+			lines.add(whoSignedIn(authenticator, credentials).describe());
+			lines.add("Access token: " + describeExpiry(credentials, name));
 			lines.add("Refresh token: " + (credentials.isRefreshable() ? "present" : "none"));
 			lines.add("Token binding: " + describeBinding(credentials));
 			if (!credentials.scopes().isEmpty()) {
 				lines.add("Scopes: " + String.join(" ", new TreeSet<>(credentials.scopes())));
 			}
 		}
-		URI endpoint = this.endpoints.get(registration);
+		URI endpoint = this.endpoints.get(name);
 		lines.add("Endpoint: " + ((endpoint != null) ? endpoint : "none configured"));
 		lines.add("Store: " + ((this.store != null) ? CredentialStores.describe(this.store) + ", " : "") + "key "
 				+ authenticator.getStoreKey());
@@ -152,7 +151,7 @@ public final class AuthCommands {
 			description = "Print a valid access token, refreshing it first if needed")
 	public void token(@Option(longName = "registration", shortName = 'r', defaultValue = "default",
 			description = "Registration whose token to print") String registration, CommandContext context) {
-		Credentials credentials = authenticator(registration).credentials();
+		Credentials credentials = this.authenticators.get(name(registration)).credentials();
 		PrintWriter out = context.outputWriter();
 		out.println(credentials.accessToken());
 		out.flush();
@@ -164,39 +163,35 @@ public final class AuthCommands {
 		}
 	}
 
-	private static String describeUser(PkceAuthenticator authenticator, Credentials credentials) {
+	/**
+	 * Reads who signed in from the ID token, else from the userinfo endpoint (GitHub
+	 * gives no ID token).
+	 */
+	private static SignedIn whoSignedIn(PkceAuthenticator authenticator, Credentials credentials) {
 		Identity identity = Identity.of(credentials.idToken());
 		if (identity != null) {
-			return "Signed in as " + identity.describe();
+			return new SignedIn(identity, null);
 		}
 		Map<String, Object> userInfo;
 		try {
 			userInfo = authenticator.userInfo();
 		}
 		catch (PkceException ex) {
-			return "Signed in (who could not be read: " + ex.getMessage() + ")";
+			return new SignedIn(null, "who could not be read: " + ex.getMessage());
 		}
 		if (userInfo == null) {
-			return "Signed in (no ID token: request the openid scope to see who)";
+			return new SignedIn(null, "no ID token: request the openid scope to see who");
 		}
 		Identity user = Identity.of(userInfo);
-		return (user != null) ? "Signed in as " + user.describe() : "Signed in (the userinfo endpoint did not say who)";
+		return new SignedIn(user, (user != null) ? null : "the userinfo endpoint did not say who");
 	}
 
-	private static @Nullable Identity lookUp(PkceAuthenticator authenticator) {
-		try {
-			Map<String, Object> userInfo = authenticator.userInfo();
-			return (userInfo != null) ? Identity.of(userInfo) : null;
-		}
-		catch (PkceException ex) {
-			// the sign-in itself succeeded; who it was is a courtesy
-			return null;
-		}
-	}
-
-	private PkceAuthenticator authenticator(@Nullable String registration) {
-		return this.authenticators
-			.get(StringUtils.hasText(registration) ? registration.trim() : ClientConfigStore.DEFAULT_REGISTRATION);
+	/**
+	 * Returns the registration a command acts on: the one named, trimmed, else the
+	 * default one.
+	 */
+	private static String name(@Nullable String registration) {
+		return StringUtils.hasText(registration) ? registration.trim() : ClientConfigStore.DEFAULT_REGISTRATION;
 	}
 
 	/**
@@ -309,6 +304,18 @@ public final class AuthCommands {
 				details.add("subject " + this.subject);
 			}
 			return name() + (details.isEmpty() ? "" : " (" + String.join(", ", details) + ")");
+		}
+
+	}
+
+	/**
+	 * Who signed in, or why that is unknown.
+	 */
+	record SignedIn(@Nullable Identity identity, @Nullable String unknownBecause) {
+
+		String describe() {
+			return (this.identity != null) ? "Signed in as " + this.identity.describe()
+					: "Signed in (" + this.unknownBecause + ")";
 		}
 
 	}

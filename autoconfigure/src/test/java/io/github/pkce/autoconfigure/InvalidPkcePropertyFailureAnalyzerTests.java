@@ -103,6 +103,19 @@ class InvalidPkcePropertyFailureAnalyzerTests {
 	}
 
 	@Test
+	void redirectUriWithUserInfoOrAPortAbove65535() {
+		FailureAnalysis userInfo = analyze(minimal("auth.pkce.redirect-uri=http://u@127.0.0.1:0/cb"));
+		assertThat(userInfo.getDescription()).contains("Property: auth.pkce.redirect-uri")
+			.contains("Value: \"http://u@127.0.0.1:0/cb\"")
+			.contains("Reason: it has user information before the host, which a redirect URI cannot have");
+		assertThat(userInfo.getAction()).startsWith("Set auth.pkce.redirect-uri to http://127.0.0.1:0/callback");
+		FailureAnalysis port = analyze(minimal("auth.pkce.redirect-uri=http://127.0.0.1:70000/cb"));
+		assertThat(port.getDescription()).contains("Property: auth.pkce.redirect-uri")
+			.contains("Value: \"http://127.0.0.1:70000/cb\"")
+			.contains("Reason: its port 70000 is above 65535");
+	}
+
+	@Test
 	void zeroOrNegativeLoginTimeout() {
 		for (String timeout : new String[] { "0s", "-5s" }) {
 			FailureAnalysis analysis = analyze(minimal("auth.pkce.login.timeout=" + timeout));
@@ -131,6 +144,18 @@ class InvalidPkcePropertyFailureAnalyzerTests {
 	void zeroKeyringTimeout() {
 		assertThat(analyze(minimal("auth.pkce.store.keyring-timeout=0s")).getDescription())
 			.contains("Property: auth.pkce.store.keyring-timeout");
+	}
+
+	@Test
+	void storeNameThatIsNotAFileName() {
+		for (String name : new String[] { "acme/cli", "acme:cli", ".." }) {
+			FailureAnalysis analysis = analyze(minimal("auth.pkce.store.name=" + name));
+			assertThat(analysis.getDescription()).contains("Property: auth.pkce.store.name")
+				.contains("Value: \"" + name + "\"")
+				.contains("Reason: it is not a single file name, but it names the keyring service and the file "
+						+ "store's directory");
+			assertThat(analysis.getAction()).startsWith("Set auth.pkce.store.name to a name without '/', '\\' or ':'");
+		}
 	}
 
 	@Test

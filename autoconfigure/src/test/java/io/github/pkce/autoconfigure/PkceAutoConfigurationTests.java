@@ -21,6 +21,7 @@ import io.github.pkce.loopback.EndpointMetadata;
 import io.github.pkce.store.CredentialStore;
 import io.github.pkce.store.CachingCredentialStore;
 import io.github.pkce.store.InMemoryCredentialStore;
+import io.github.pkce.store.StoreType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -96,6 +97,15 @@ class PkceAutoConfigurationTests {
 			.run((context) -> assertThat(
 					((CachingCredentialStore) context.getBean(CredentialStore.class)).getDelegate())
 				.isInstanceOf(InMemoryCredentialStore.class));
+	}
+
+	@Test
+	void applicationNameThatCannotNameADirectoryKeepsTheDefaultStoreName() {
+		this.contextRunner.withPropertyValues(MINIMAL)
+			.withPropertyValues("spring.application.name=acme:cli", "auth.pkce.store.type=keyring")
+			.run((context) -> assertThat(
+					io.github.pkce.store.CredentialStores.describe(context.getBean(CredentialStore.class)))
+				.isEqualTo("system keyring (service pkce-spring-boot)"));
 	}
 
 	@Test
@@ -176,6 +186,22 @@ class PkceAutoConfigurationTests {
 				assertThat(context).hasNotFailed().hasSingleBean(PkceAuthenticator.class);
 				assertThat(server.getAllServeEvents()).isEmpty();
 			});
+	}
+
+	@Test
+	void browserCommandAloneIsUsedByTheAutoBrowser() {
+		this.contextRunner.withPropertyValues(MINIMAL)
+			.withPropertyValues("auth.pkce.login.browser-command=firefox,--new-window")
+			.run((context) -> assertThat(context).getBean(BrowserLauncher.class)
+				.isInstanceOf(CommandBrowserLauncher.class));
+	}
+
+	@Test
+	void systemBrowserIgnoresTheBrowserCommand() {
+		this.contextRunner.withPropertyValues(MINIMAL)
+			.withPropertyValues("auth.pkce.login.browser=system", "auth.pkce.login.browser-command=firefox")
+			.run((context) -> assertThat(context).getBean(BrowserLauncher.class)
+				.isInstanceOf(SystemBrowserLauncher.class));
 	}
 
 	@Test
@@ -319,7 +345,7 @@ class PkceAutoConfigurationTests {
 				assertThat(properties.getLogin().getSuccessPage()).isNotNull();
 				assertThat(properties.getLogin().getFailurePage()).isNotNull();
 				assertThat(properties.getRefresh().getClockSkew()).isEqualTo(Duration.ofSeconds(10));
-				assertThat(properties.getStore().getType()).isEqualTo(PkceProperties.StoreType.MEMORY);
+				assertThat(properties.getStore().getType()).isEqualTo(StoreType.MEMORY);
 				assertThat(properties.getStore().getDirectory()).hasToString("/tmp/pkce");
 				assertThat(properties.getStore().getName()).isEqualTo("my-cli");
 				assertThat(properties.getStore().getKeyringTimeout()).isEqualTo(Duration.ofMillis(1500));

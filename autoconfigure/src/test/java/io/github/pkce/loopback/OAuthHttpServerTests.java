@@ -170,7 +170,8 @@ class OAuthHttpServerTests {
 	@ValueSource(strings = { "http://example.com:0/callback", "https://127.0.0.1:0/callback",
 			"http://0.0.0.0:0/callback", "http://[::]:0/callback", "http://192.168.1.10:0/callback",
 			"http://127.0.0.1/callback", "http://127.0.0.1:0/callback?x=1", "http://127.0.0.1:0/callback#top",
-			"http://user@127.0.0.1:0/callback", "urn:ietf:wg:oauth:2.0:oob", "/callback" })
+			"http://user@127.0.0.1:0/callback", "http://127.0.0.1:70000/callback", "urn:ietf:wg:oauth:2.0:oob",
+			"/callback" })
 	void redirectUrisThatAreNotLoopbackHttpAreRefused(String uri) {
 		assertThatExceptionOfType(PkceException.class).isThrownBy(() -> start(uri))
 			.satisfies((ex) -> assertThat(ex.getErrorCode()).isEqualTo(PkceErrorCodes.CALLBACK_SERVER))
@@ -182,7 +183,7 @@ class OAuthHttpServerTests {
 	void refusedRedirectUriMessageSaysWhatToDo() {
 		assertThatExceptionOfType(PkceException.class).isThrownBy(() -> start("http://example.com:0/callback"))
 			.withMessage("The redirect URI http://example.com:0/callback cannot be used for the login callback:"
-					+ " its host must be 127.0.0.1, [::1] or localhost so that only this machine can reach the"
+					+ " it is not a loopback http URI: its host must be 127.0.0.1, [::1] or localhost so that only this machine can reach the"
 					+ " login callback (RFC 8252 section 7.3), for example http://127.0.0.1:0/callback.");
 	}
 

@@ -123,6 +123,16 @@ class AuthCommandsTests {
 	}
 
 	@Test
+	void statusNamesTheRegistrationItShows() throws Exception {
+		assertThat(lines("auth status --registration \" work \"")).containsExactly("Registration: work",
+				"Not signed in. Run 'auth login --registration work' to sign in.", "Endpoint: none configured",
+				"Store: memory only, key " + CredentialKeys.of("https://work.example.com", "work", null));
+		assertThat(lines("auth status --registration \" \"")).containsExactly("Registration: default",
+				"Not signed in. Run 'auth login' to sign in.", "Endpoint: https://api.example.com",
+				"Store: memory only, key " + DEFAULT_KEY);
+	}
+
+	@Test
 	void tokenPrintsOnlyTheAccessToken() throws Exception {
 		this.store.save(DEFAULT_KEY,
 				new Credentials("at-123", "Bearer", Instant.now().plusSeconds(3600), null, null, Set.of()));
