@@ -521,9 +521,8 @@ public final class AuthorizationClient {
 		if (ex.getStatusCode().value() != 401 || headers == null || !this.nonces.update(endpoint, headers)) {
 			return false;
 		}
-		return headers.getOrEmpty(HttpHeaders.WWW_AUTHENTICATE)
-			.stream()
-			.anyMatch((challenge) -> challenge.replace(" ", "").contains("error=\"" + USE_DPOP_NONCE + "\""));
+		return io.github.pkce.internal.WwwAuthenticate.parse(headers.getOrEmpty(HttpHeaders.WWW_AUTHENTICATE))
+			.hasError(DPOP_HEADER, USE_DPOP_NONCE);
 	}
 
 	/**

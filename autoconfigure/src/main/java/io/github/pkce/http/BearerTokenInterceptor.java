@@ -109,17 +109,22 @@ public final class BearerTokenInterceptor implements ClientHttpRequestIntercepto
 			return execution.execute(request, body);
 		}
 		Credentials credentials = this.authenticator.credentials();
-		ClientHttpResponse response = send(request, body, execution, credentials);
-		boolean newNonce = received(uri, credentials, response);
+		String sentNonce = this.nonces.get(uri);
+		ClientHttpResponse response = send(request, body, execution, credentials, sentNonce);
+		received(uri, credentials, response);
 		if (response.getStatusCode().value() != HttpStatus.UNAUTHORIZED.value()) {
 			return response;
 		}
 		WwwAuthenticate challenges = WwwAuthenticate
 			.parse(response.getHeaders().getOrEmpty(HttpHeaders.WWW_AUTHENTICATE));
-		if (newNonce && challenges.hasError(DPOP, USE_DPOP_NONCE)) {
+		// a nonce other than the one the proof carried, whether this answer or a
+		// concurrent one brought it
+		String nonce = this.nonces.get(uri);
+		if (credentials.isDpopBound() && nonce != null && !nonce.equals(sentNonce)
+				&& challenges.hasError(DPOP, USE_DPOP_NONCE)) {
 			// RFC 9449 section 9: once, with the nonce of this answer
 			response.close();
-			ClientHttpResponse retried = send(request, body, execution, credentials);
+			ClientHttpResponse retried = send(request, body, execution, credentials, nonce);
 			received(uri, credentials, retried);
 			return retried;
 		}
@@ -129,13 +134,13 @@ public final class BearerTokenInterceptor implements ClientHttpRequestIntercepto
 		}
 		response.close();
 		Credentials renewed = this.authenticator.refreshCredentials(credentials.accessToken());
-		ClientHttpResponse retried = send(request, body, execution, renewed);
+		ClientHttpResponse retried = send(request, body, execution, renewed, this.nonces.get(uri));
 		received(uri, renewed, retried);
 		return retried;
 	}
 
 	private ClientHttpResponse send(HttpRequest request, byte[] body, ClientHttpRequestExecution execution,
-			Credentials credentials) throws IOException {
+			Credentials credentials, @Nullable String nonce) throws IOException {
 		HttpHeaders headers = request.getHeaders();
 		headers.set(this.headerName, headerValue(credentials));
 		DpopKey key = credentials.dpopKey();
@@ -143,23 +148,19 @@ public final class BearerTokenInterceptor implements ClientHttpRequestIntercepto
 			return execution.execute(request, body);
 		}
 		URI uri = request.getURI();
-		headers.set(DPOP, this.proofs.create(key, request.getMethod().name(), uri, credentials.accessToken(),
-				this.nonces.get(uri)));
+		headers.set(DPOP, this.proofs.create(key, request.getMethod().name(), uri, credentials.accessToken(), nonce));
 		return execution.execute(request, body);
 	}
 
 	/**
 	 * Takes note of the answer to a request with DPoP-bound credentials: records its
 	 * nonce and warns when it does not understand DPoP.
-	 * @return whether the answer carries a new valid nonce
 	 */
-	private boolean received(URI uri, Credentials credentials, ClientHttpResponse response) throws IOException {
-		if (!credentials.isDpopBound()) {
-			return false;
+	private void received(URI uri, Credentials credentials, ClientHttpResponse response) throws IOException {
+		if (credentials.isDpopBound()) {
+			this.nonces.update(uri, response.getHeaders());
+			warnWhenDpopIsNotUnderstood(uri, response);
 		}
-		boolean newNonce = this.nonces.update(uri, response.getHeaders());
-		warnWhenDpopIsNotUnderstood(uri, response);
-		return newNonce;
 	}
 
 	/**

@@ -178,6 +178,39 @@ class DpopInterceptorTests {
 	}
 
 	@Test
+	void concurrentRequestsSentBeforeAnyNonceWasKnownEachGetTheirRetry() throws Exception {
+		store("DPoP");
+		var nonceChallenge = aResponse().withStatus(401)
+			.withHeader("WWW-Authenticate", "DPoP error=\"use_dpop_nonce\"")
+			.withHeader("DPoP-Nonce", "r1")
+			.withFixedDelay(500);
+		api.stubFor(get(urlPathEqualTo("/data")).inScenario("race")
+			.whenScenarioStateIs(STARTED)
+			.willReturn(nonceChallenge)
+			.willSetStateTo("one answered"));
+		api.stubFor(get(urlPathEqualTo("/data")).inScenario("race")
+			.whenScenarioStateIs("one answered")
+			.willReturn(nonceChallenge)
+			.willSetStateTo("both answered"));
+		api.stubFor(get(urlPathEqualTo("/data")).inScenario("race")
+			.whenScenarioStateIs("both answered")
+			.willReturn(okJson("{}")));
+		java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+		try {
+			var first = pool.submit(() -> call("/data"));
+			var second = pool.submit(() -> call("/data"));
+			// the slower of the two finds the nonce already known, yet its proof did not
+			// carry it
+			assertThat(first.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(200);
+			assertThat(second.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(200);
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		assertThat(dataRequests()).hasSize(4);
+	}
+
+	@Test
 	void serviceThatKeepsAskingForANonceGetsOneRetryOnly() {
 		store("DPoP");
 		api.stubFor(get(urlPathEqualTo("/data")).willReturn(aResponse().withStatus(401)
