@@ -8,7 +8,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 
-import io.github.pkce.store.CachingCredentialStore;
 import io.github.pkce.store.CredentialKeys;
 import io.github.pkce.store.CredentialStore;
 import io.github.pkce.store.InMemoryCredentialStore;
@@ -145,6 +144,13 @@ public final class PkceAuthenticator {
 			return current.credentials();
 		}
 		return run(Kind.REFRESH, () -> {
+			// valid stored credentials need no lock: another process signing in (which
+			// holds it for minutes) must not hold this one up
+			Credentials stored = loadCurrent();
+			if (stored != null && isValid(stored)) {
+				cache(stored);
+				return stored;
+			}
 			try (ProcessLock.Held lock = lockProcesses()) {
 				return obtain();
 			}
@@ -336,10 +342,7 @@ public final class PkceAuthenticator {
 	 * rotated the refresh token) while this one waited for the lock.
 	 */
 	private @Nullable Credentials reloadCurrent() {
-		if (this.store instanceof CachingCredentialStore caching) {
-			return caching.reload(this.storeKey);
-		}
-		return loadCurrent();
+		return this.store.reload(this.storeKey);
 	}
 
 	private void cache(@Nullable Credentials credentials) {

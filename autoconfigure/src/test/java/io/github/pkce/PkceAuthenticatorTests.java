@@ -176,6 +176,30 @@ class PkceAuthenticatorTests {
 	}
 
 	@Test
+	void validStoredCredentialsAreUsedWhileAnotherProcessHoldsTheLock(@TempDir Path directory) {
+		Credentials valid = new Credentials("at5", "Bearer", Instant.now().plusSeconds(600), "rt5", null,
+				Set.of("api"));
+		ProviderMetadata metadata = ProviderMetadata
+			.withEndpoints(URI.create(server.baseUrl() + "/authorize"), URI.create(server.baseUrl() + "/token"))
+			.build();
+		PkceAuthenticator authenticator = PkceAuthenticator
+			.withClient(
+					AuthorizationClient.withConfig(ClientConfig.withClientId("cli").providerMetadata(metadata).build())
+						.build())
+			.credentialStore(this.store)
+			.storeKey("k")
+			.lockDirectory(directory)
+			.interactiveLogin(false)
+			.build();
+		this.store.save("k", valid);
+		// another process signs in, holding the lock for as long as the user takes
+		try (ProcessLock.Held held = new ProcessLock(directory, "k").acquire(Duration.ofSeconds(5))) {
+			assertThat(authenticator.credentials()).isEqualTo(valid);
+		}
+		assertThat(server.findAll(postRequestedFor(urlEqualTo("/token")))).isEmpty();
+	}
+
+	@Test
 	void lockHeldElsewhereMakesTheWaiterGiveUpWithAMessage(@TempDir Path directory) {
 		ProcessLock lock = new ProcessLock(directory, "k");
 		try (ProcessLock.Held held = lock.acquire(Duration.ofSeconds(5))) {

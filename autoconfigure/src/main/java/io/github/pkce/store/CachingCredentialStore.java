@@ -70,6 +70,7 @@ public final class CachingCredentialStore implements CredentialStore, AutoClosea
 	 * @param key the key
 	 * @return the credentials, or {@code null} when none are stored
 	 */
+	@Override
 	public @Nullable Credentials reload(String key) {
 		Assert.notNull(key, "key cannot be null");
 		synchronized (this.lock) {

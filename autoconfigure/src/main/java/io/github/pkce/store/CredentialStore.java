@@ -21,6 +21,16 @@ public interface CredentialStore {
 	@Nullable Credentials load(String key);
 
 	/**
+	 * Loads the credentials stored under a key past any cache, as another process may
+	 * have replaced them: a store that caches reads them again from where they are kept.
+	 * @param key the key
+	 * @return the credentials, or {@code null} when none are stored
+	 */
+	default @Nullable Credentials reload(String key) {
+		return load(key);
+	}
+
+	/**
 	 * Stores credentials under a key, replacing what was there.
 	 * @param key the key
 	 * @param credentials the credentials
