@@ -1,8 +1,11 @@
 package io.github.pkce;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -133,15 +136,29 @@ class AuthorizationClientTests {
 	}
 
 	@Test
-	void verifierStateAndNonceAreFreshForEveryLogin() {
-		stubTokenResponse("{\"access_token\":\"at\",\"token_type\":\"Bearer\",\"expires_in\":300}");
-		CraftedCallbackBrowser browser = replying((request) -> "code=c1&state=" + request.get("state"));
-		AuthorizationClient client = client(config(false, "api").build(), browser);
+	void verifierStateAndNonceAreFreshForEveryLogin() throws Exception {
+		serveKeys(signingKey);
+		CraftedCallbackBrowser browser = replying((request) -> {
+			stubTokenResponse(tokenResponseWithIdToken(signingKey, request.get("nonce")));
+			return "code=c1&state=" + request.get("state");
+		});
+		AuthorizationClient client = client(config(false, "openid").build(), browser);
 		client.login();
 		client.login();
 		assertThat(browser.requests.get(0).get("state")).isNotEqualTo(browser.requests.get(1).get("state"));
 		assertThat(browser.requests.get(0).get("code_challenge"))
 			.isNotEqualTo(browser.requests.get(1).get("code_challenge"));
+		assertThat(browser.requests).extracting((request) -> request.get("nonce")).doesNotContainNull();
+		assertThat(browser.requests.get(0).get("nonce")).isNotEqualTo(browser.requests.get(1).get("nonce"));
+		List<String> verifiers = server.findAll(postRequestedFor(urlEqualTo("/token")))
+			.stream()
+			.map((request) -> CraftedCallbackBrowser.parse(request.getBodyAsString()).get("code_verifier"))
+			.toList();
+		assertThat(verifiers).hasSize(2).doesNotContainNull().doesNotHaveDuplicates();
+		// each verifier is the one of its own login's challenge (RFC 7636 section 4.6)
+		for (int i = 0; i < 2; i++) {
+			assertThat(s256(verifiers.get(i))).isEqualTo(browser.requests.get(i).get("code_challenge"));
+		}
 	}
 
 	@Test
@@ -391,6 +408,11 @@ class AuthorizationClientTests {
 	private static Credentials expired(String refreshToken) {
 		return new Credentials("at1", "Bearer", Instant.now().minusSeconds(10), refreshToken, null,
 				java.util.Set.of("api"));
+	}
+
+	private static String s256(String value) throws Exception {
+		byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.US_ASCII));
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
 	}
 
 	private void serveKeys(RSAKey key) {

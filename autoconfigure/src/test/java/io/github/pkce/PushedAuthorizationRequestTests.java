@@ -158,6 +158,7 @@ class PushedAuthorizationRequestTests {
 		ClientConfig config = config(withPar(), ParMode.AUTO).loginTimeout(Duration.ofSeconds(1)).build();
 		AuthorizationClient client = client(config, (uri) -> true, Clock.systemUTC());
 		assertThatExceptionOfType(PkceException.class).isThrownBy(client::login)
+			.satisfies((ex) -> assertThat(ex.getErrorCode()).isEqualTo(PkceErrorCodes.LOGIN_TIMEOUT))
 			.withMessageNotContaining("pushed authorization request");
 	}
 

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -60,9 +61,13 @@ class SecretsStayOutOfLogsTests {
 				logger.setLevel(null);
 			}
 		}
+		// JUL as it was, to put back: the bridge is installed for this test only
+		java.util.logging.Logger julRoot = java.util.logging.Logger.getLogger("");
+		java.util.logging.Level julLevel = julRoot.getLevel();
+		Handler[] julHandlers = julRoot.getHandlers();
 		SLF4JBridgeHandler.removeHandlersForRootLogger();
 		SLF4JBridgeHandler.install();
-		java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.ALL);
+		julRoot.setLevel(java.util.logging.Level.ALL);
 		root.setLevel(Level.ALL);
 		root.addAppender(appender);
 		try (EmbeddedAuthorizationServer server = EmbeddedAuthorizationServer.builder()
@@ -149,8 +154,16 @@ class SecretsStayOutOfLogsTests {
 					logger.setLevel(levels.get(logger.getName()));
 				}
 			}
-			java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.INFO);
+			for (Handler handler : julRoot.getHandlers()) {
+				julRoot.removeHandler(handler);
+			}
+			for (Handler handler : julHandlers) {
+				julRoot.addHandler(handler);
+			}
+			julRoot.setLevel(julLevel);
 		}
+		assertThat(julRoot.getHandlers()).containsExactly(julHandlers);
+		assertThat(julRoot.getLevel()).isEqualTo(julLevel);
 		assertThat(secrets).hasSizeGreaterThanOrEqualTo(15).doesNotContainNull();
 		assertThat(lines).as("something was logged at all").hasSizeGreaterThan(20);
 		List<String> leaks = new ArrayList<>();

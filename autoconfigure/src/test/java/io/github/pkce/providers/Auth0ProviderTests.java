@@ -161,7 +161,7 @@ class Auth0ProviderTests {
 	}
 
 	@Test
-	void processesSharingTheStoreRefreshOnceSoReuseDetectionNeverFires(@TempDir Path locks) {
+	void secondAuthenticatorUsesTheRefreshStoredByTheFirst(@TempDir Path locks) {
 		rotationWithReuseDetection();
 		CredentialStore shared = new InMemoryCredentialStore();
 		AuthorizationClient client = AuthorizationClient.withConfig(config()).build();
@@ -169,7 +169,9 @@ class Auth0ProviderTests {
 		PkceAuthenticator second = process(client, shared, locks);
 		shared.save(first.getStoreKey(), expired("v1.M-rt1"));
 		assertThat(first.accessToken()).isEqualTo("at2");
-		// the second process re-reads the store under the lock: no second refresh
+		// one after the other: the second finds the rotated token in the shared store, so
+		// reuse detection never fires (SharedStoreAcrossProcessesTests overlaps
+		// processes)
 		assertThat(second.accessToken()).isEqualTo("at2");
 		assertThat(refreshes()).isOne();
 		assertThat(shared.load(first.getStoreKey()).refreshToken()).isEqualTo("v1.M-rt2");

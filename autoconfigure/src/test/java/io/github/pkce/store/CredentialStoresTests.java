@@ -39,7 +39,7 @@ class CredentialStoresTests {
 	}
 
 	@Test
-	void keyringStoreIsCreatedWithoutOpeningTheKeyring() {
+	void keyringStoreIsCreatedWithTheServiceNameAndTimeoutOfTheOptions() {
 		CachingCredentialStore store = CredentialStores.create(StoreType.KEYRING,
 				StoreOptions.builder().applicationName("acme").keyringTimeout(Duration.ofMillis(1500)).build());
 		assertThat(store.getDelegate()).isInstanceOfSatisfying(KeyringCredentialStore.class, (keyring) -> {

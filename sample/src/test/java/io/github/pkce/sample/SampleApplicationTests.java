@@ -38,6 +38,8 @@ class SampleApplicationTests {
 		// the demo provider takes pushed requests and binds tokens: the status says so
 		assertThat(output.getOut()).contains("Token binding: DPoP (bound to this program's key");
 		assertThat(output.getErr()).doesNotContain("code_challenge");
+		// the token is masked: no line carries a whole one
+		assertThat(output.getAll().lines()).noneMatch((line) -> SampleCommandsTests.WHOLE_JWT.matcher(line).find());
 	}
 
 	@Test

@@ -3,6 +3,7 @@ package io.github.pkce.sample;
 import java.text.ParseException;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import com.nimbusds.jwt.JWTParser;
 import io.github.pkce.PkceAuthenticator;
@@ -35,6 +36,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 @EmbeddedAuthorizationServerTest
 class SampleCommandsTests {
 
+	// Three base64url segments, as a whole access or ID token is printed
+	static final Pattern WHOLE_JWT = Pattern.compile("eyJ[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
+
 	private final ShellTestClient shell;
 
 	private final EmbeddedAuthorizationServer server;
@@ -60,7 +64,10 @@ class SampleCommandsTests {
 				"{\"sub\":\"alice\",\"scope\":\"openid profile offline_access\"}");
 		assertThat(lines("api get /api/me")).first().isEqualTo("HTTP 200 OK");
 		assertThat(lines("api get " + this.server.resourceUri())).first().isEqualTo("HTTP 200 OK");
-		assertThat(subject(lines("auth token"))).isEqualTo("alice");
+		List<String> token = lines("auth token");
+		assertThat(subject(token)).isEqualTo("alice");
+		// what the masking tests look for
+		assertThat(token).singleElement().asString().matches(WHOLE_JWT);
 		assertThat(lines("auth logout")).containsExactly(
 				"Signed out. The refresh token was revoked at " + this.server.issuer() + "/oauth2/revoke.");
 		assertThat(lines("auth status")).contains("Not signed in. Run 'auth login' to sign in.");
@@ -102,6 +109,7 @@ class SampleCommandsTests {
 				"Done: signed in with the browser flow (PKCE, a pushed authorization request), called the API with a DPoP-bound token, signed out.");
 		String masked = lines.get(lines.indexOf("==> auth token") + 1);
 		assertThat(masked).matches("eyJ[A-Za-z0-9_-]{5}\\.\\.\\. \\(\\d+ characters, masked\\)");
+		assertThat(lines).noneMatch((line) -> WHOLE_JWT.matcher(line).find());
 		assertThat(lines("auth status")).contains("Not signed in. Run 'auth login' to sign in.");
 	}
 

@@ -18,11 +18,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A client's DPoP key pair (P-256) and the proofs it signs (RFC 9449 section 4.2), made
- * by hand so the kit is tested without the library's DPoP code.
+ * by hand so the kit is tested without the library's DPoP code. Public for the library's
+ * end-to-end tests, which make an attacker's proofs with it.
  *
  * @author pkce-spring-boot
  */
-final class DPoPKey {
+public final class DPoPKey {
 
 	private final ECKey key;
 
@@ -30,7 +31,11 @@ final class DPoPKey {
 		this.key = key;
 	}
 
-	static DPoPKey generate() {
+	/**
+	 * Generates a new key pair.
+	 * @return the key
+	 */
+	public static DPoPKey generate() {
 		try {
 			return new DPoPKey(new ECKeyGenerator(Curve.P_256).generate());
 		}
@@ -58,8 +63,9 @@ final class DPoPKey {
 	 * @param uri the request URI without query ({@code htu})
 	 * @param accessToken the access token the request carries, hashed into {@code ath},
 	 * or {@code null} for a token request
+	 * @return the signed proof, serialized
 	 */
-	String proof(String method, URI uri, @Nullable String accessToken) {
+	public String proof(String method, URI uri, @Nullable String accessToken) {
 		JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).type(new JOSEObjectType("dpop+jwt"))
 			.jwk(this.key.toPublicJWK())
 			.build();

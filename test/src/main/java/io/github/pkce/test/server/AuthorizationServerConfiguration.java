@@ -286,10 +286,7 @@ class AuthorizationServerConfiguration {
 	@Bean
 	FilterRegistrationBean<RequestCounter> tokenRequestCounterRegistration(
 			@Qualifier(TOKEN_REQUESTS) RequestCounter counter, AuthorizationServerSettings settings) {
-		FilterRegistrationBean<RequestCounter> registration = new FilterRegistrationBean<>(counter);
-		registration.addUrlPatterns(settings.getTokenEndpoint());
-		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
-		return registration;
+		return counting(counter, settings.getTokenEndpoint());
 	}
 
 	@Bean(PUSHED_AUTHORIZATION_REQUESTS)
@@ -300,10 +297,7 @@ class AuthorizationServerConfiguration {
 	@Bean
 	FilterRegistrationBean<RequestCounter> pushedAuthorizationRequestCounterRegistration(
 			@Qualifier(PUSHED_AUTHORIZATION_REQUESTS) RequestCounter counter, AuthorizationServerSettings settings) {
-		FilterRegistrationBean<RequestCounter> registration = new FilterRegistrationBean<>(counter);
-		registration.addUrlPatterns(settings.getPushedAuthorizationRequestEndpoint());
-		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
-		return registration;
+		return counting(counter, settings.getPushedAuthorizationRequestEndpoint());
 	}
 
 	@Bean
@@ -322,6 +316,14 @@ class AuthorizationServerConfiguration {
 	WebServerFactoryCustomizer<TomcatServletWebServerFactory> loopbackHostCustomizer() {
 		// The issuer is derived from each request; a fixed host name keeps it stable.
 		return (factory) -> factory.addConnectorCustomizers((connector) -> connector.setProxyName(LocalIssuer.HOST));
+	}
+
+	// Ahead of every other filter, so that it sees each request as the client sent it
+	private static FilterRegistrationBean<RequestCounter> counting(RequestCounter counter, String endpoint) {
+		FilterRegistrationBean<RequestCounter> registration = new FilterRegistrationBean<>(counter);
+		registration.addUrlPatterns(endpoint);
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+		return registration;
 	}
 
 	private static OAuth2TokenGenerator<? extends OAuth2Token> tokenGenerator(JWKSource<SecurityContext> jwkSource) {
