@@ -9,10 +9,10 @@ import java.lang.annotation.Target;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Runs a test only when a real system keyring works here (on Linux, a Secret Service on
- * the session bus); otherwise the test is reported as skipped, with the reason. With the
- * environment variable {@code PKCE_REQUIRE_KEYRING_TESTS=true} (for CI), a missing
- * keyring fails the test instead.
+ * Runs a test against the real system keyring only when the environment variable
+ * {@code PKCE_REQUIRE_KEYRING_TESTS=true} (set by {@code .ci/run} inside its own D-Bus
+ * session), so a developer's build never writes into their login keyring; then a keyring
+ * that does not work fails the test. Otherwise the test is skipped, with the reason.
  *
  * @author pkce-spring-boot
  * @see SecretServiceCondition

@@ -16,8 +16,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests for {@link KeyringCredentialStore} against the real system keyring (a Secret
- * Service on Linux, see {@code .ci/run}); skipped, with the reason, when none works here.
- * Each run uses a service name of its own and deletes what it wrote.
+ * Service on Linux, see {@code .ci/run}), only with
+ * {@code PKCE_REQUIRE_KEYRING_TESTS=true}. Each run uses a service name of its own and
+ * deletes what it wrote.
  *
  * @author pkce-spring-boot
  */
