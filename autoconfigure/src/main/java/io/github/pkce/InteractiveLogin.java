@@ -11,6 +11,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * One interactive login by the chosen {@link LoginMethod}: the browser
@@ -49,20 +50,25 @@ public final class InteractiveLogin {
 
 	private final AuthorizationClient client;
 
-	private final DeviceAuthorizationClient deviceClient;
+	/** Made at the first device login: most runs never sign in. */
+	private final SingletonSupplier<DeviceAuthorizationClient> deviceClient;
 
 	private final LoginMethod method;
 
-	private final LoginEnvironment environment;
+	/** Read at the first automatic login: most runs never sign in. */
+	private final SingletonSupplier<LoginEnvironment> environment;
 
 	private final Consumer<String> prompt;
 
 	private InteractiveLogin(Builder builder) {
 		this.client = builder.client;
-		this.deviceClient = (builder.deviceClient != null) ? builder.deviceClient
-				: DeviceAuthorizationClient.withClient(builder.client).build();
+		DeviceAuthorizationClient deviceClient = builder.deviceClient;
+		AuthorizationClient client = builder.client;
+		this.deviceClient = SingletonSupplier
+			.of(() -> (deviceClient != null) ? deviceClient : DeviceAuthorizationClient.withClient(client).build());
 		this.method = builder.method;
-		this.environment = (builder.environment != null) ? builder.environment : LoginEnvironment.current();
+		LoginEnvironment environment = builder.environment;
+		this.environment = SingletonSupplier.of(() -> (environment != null) ? environment : LoginEnvironment.current());
 		this.prompt = builder.client.prompt();
 	}
 
@@ -92,18 +98,19 @@ public final class InteractiveLogin {
 	public Credentials login() {
 		return switch (this.method) {
 			case BROWSER -> this.client.login();
-			case DEVICE -> this.deviceClient.login();
+			case DEVICE -> this.deviceClient.obtain().login();
 			case AUTO -> automatic();
 		};
 	}
 
 	private Credentials automatic() {
-		String noBrowser = this.environment.noBrowserReason();
+		String noBrowser = this.environment.obtain().noBrowserReason();
 		if (noBrowser != null) {
-			PendingAuthorization authorization = this.deviceClient.isSupported() ? requestDeviceAuthorization() : null;
+			PendingAuthorization authorization = this.deviceClient.obtain().isSupported() ? requestDeviceAuthorization()
+					: null;
 			if (authorization != null) {
 				this.prompt.accept("No browser can be opened here (" + noBrowser + "), so sign in with a code.");
-				return this.deviceClient.awaitApproval(authorization);
+				return this.deviceClient.obtain().awaitApproval(authorization);
 			}
 			return browserLoginWithoutBrowser();
 		}
@@ -114,7 +121,7 @@ public final class InteractiveLogin {
 				return login.complete();
 			}
 			logger.debug("No browser could be opened");
-			if (this.deviceClient.isSupported()) {
+			if (this.deviceClient.obtain().isSupported()) {
 				authorization = requestDeviceAuthorization();
 			}
 			if (authorization == null) {
@@ -123,7 +130,7 @@ public final class InteractiveLogin {
 			}
 		}
 		this.prompt.accept("No browser could be opened, so sign in with a code.");
-		return this.deviceClient.awaitApproval(authorization);
+		return this.deviceClient.obtain().awaitApproval(authorization);
 	}
 
 	/**
@@ -134,7 +141,7 @@ public final class InteractiveLogin {
 	private Credentials browserLoginWithoutBrowser() {
 		try (PendingLogin login = this.client.startLogin()) {
 			login.showPrompt();
-			if (this.environment.isRemoteSession()) {
+			if (this.environment.obtain().isRemoteSession()) {
 				URI redirectUri = login.redirectUri();
 				int port = redirectUri.getPort();
 				this.prompt.accept("This is an SSH session: the browser must reach port " + port
@@ -148,7 +155,7 @@ public final class InteractiveLogin {
 
 	private @Nullable PendingAuthorization requestDeviceAuthorization() {
 		try {
-			return this.deviceClient.requestAuthorization();
+			return this.deviceClient.obtain().requestAuthorization();
 		}
 		catch (PkceException ex) {
 			if (!FALLBACK_ERRORS.contains(ex.getErrorCode())) {
@@ -163,7 +170,7 @@ public final class InteractiveLogin {
 
 	@Override
 	public String toString() {
-		return "InteractiveLogin[method=" + this.method + ", " + this.environment + "]";
+		return "InteractiveLogin[method=" + this.method + ", " + this.environment.obtain() + "]";
 	}
 
 	/**
