@@ -135,9 +135,9 @@ public final class AuthorizationClient {
 
 	private AuthorizationClient(Builder builder) {
 		this.config = builder.config;
-		this.restClient = builder.restClient;
+		this.restClient = (builder.restClient != null) ? builder.restClient : OAuthRestClients.withTimeouts();
 		this.proofs = new DpopProofs(builder.clock);
-		this.tokenRestClient = OAuthRestClients.forTokenRequests(builder.restClient, this.nonces);
+		this.tokenRestClient = OAuthRestClients.forTokenRequests(this.restClient, this.nonces);
 		this.refreshTokenClient = new RestClientRefreshTokenTokenResponseClient();
 		this.refreshTokenClient.setRestClient(this.tokenRestClient);
 		this.refreshTokenClient.addHeadersConverter((grant) -> (grant instanceof DpopRefreshGrantRequest bound)
@@ -1078,7 +1078,7 @@ public final class AuthorizationClient {
 
 		private final ClientConfig config;
 
-		private RestClient restClient = RestClient.create();
+		private @Nullable RestClient restClient;
 
 		private BrowserLauncher browserLauncher = BrowserLauncher.none();
 
@@ -1096,7 +1096,8 @@ public final class AuthorizationClient {
 		/**
 		 * Sets the {@link RestClient} for discovery, token and JWK requests; its TLS,
 		 * proxy and timeout settings apply. OAuth's converters and error handling are
-		 * added to a copy.
+		 * added to a copy. Without one, a client with a 10 s connect and a 30 s read
+		 * timeout is used.
 		 * @param restClient the client
 		 * @return this builder
 		 */

@@ -505,7 +505,7 @@ public final class DeviceAuthorizationClient {
 		private Builder(ClientConfig config, @Nullable AuthorizationClient shared) {
 			this.config = config;
 			this.shared = shared;
-			this.restClient = (shared != null) ? shared.restClient() : RestClient.create();
+			this.restClient = (shared != null) ? shared.restClient() : OAuthRestClients.withTimeouts();
 			this.prompt = (shared != null) ? shared.prompt() : System.err::println;
 			this.clock = (shared != null) ? shared.clock() : Clock.systemUTC();
 		}

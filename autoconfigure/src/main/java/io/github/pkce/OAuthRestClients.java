@@ -54,6 +54,24 @@ final class OAuthRestClients {
 	private OAuthRestClients() {
 	}
 
+	/** The connect timeout of {@link #withTimeouts()}. */
+	static final java.time.Duration CONNECT_TIMEOUT = java.time.Duration.ofSeconds(10);
+
+	/** The read timeout of {@link #withTimeouts()}. */
+	static final java.time.Duration READ_TIMEOUT = java.time.Duration.ofSeconds(30);
+
+	/**
+	 * Builds the client used when the caller gives none: one without timeouts would let
+	 * an authorization server that stops answering hang the program.
+	 * @return a client with a 10 s connect and a 30 s read timeout
+	 */
+	static RestClient withTimeouts() {
+		org.springframework.http.client.JdkClientHttpRequestFactory factory = new org.springframework.http.client.JdkClientHttpRequestFactory(
+				java.net.http.HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build());
+		factory.setReadTimeout(READ_TIMEOUT);
+		return RestClient.builder().requestFactory(factory).build();
+	}
+
 	/**
 	 * Builds the {@link RestClient} for token requests: form requests, token responses,
 	 * OAuth errors as {@code OAuth2AuthorizationException}, and every {@code DPoP-Nonce}
