@@ -688,7 +688,7 @@ public final class AuthorizationClient {
 			return;
 		}
 		String asked = offlineScope ? "offline access (scope offline_access)" : "offline access (access_type=offline)";
-		String server = (provider.getIssuer() != null) ? provider.getIssuer() : provider.getTokenEndpoint().toString();
+		String server = describe(provider);
 		String consequence = "Warning: the sign-in asked for " + asked + " but " + server
 				+ " returned no refresh token, so you will have to sign in again when the access token expires.";
 		Object prompt = request.getAdditionalParameters().get("prompt");

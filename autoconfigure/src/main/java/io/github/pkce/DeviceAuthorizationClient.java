@@ -174,7 +174,8 @@ public final class DeviceAuthorizationClient {
 		URI endpoint = provider.getDeviceAuthorizationEndpoint();
 		if (endpoint == null) {
 			throw new PkceException(UNSUPPORTED_GRANT_TYPE,
-					"The authorization server " + describe(provider) + " has no device authorization endpoint, so "
+					"The authorization server " + AuthorizationClient.describe(provider)
+							+ " has no device authorization endpoint, so "
 							+ "it cannot sign in with a code entered on another device (RFC 8628). Use the browser "
 							+ "login instead.");
 		}
@@ -426,10 +427,6 @@ public final class DeviceAuthorizationClient {
 		return "To sign in, open this page in a browser on any device:" + nl + nl + "    " + verification.uriToOpen()
 				+ nl + nl + (complete ? "Check that it shows this code:" : "Enter this code:") + nl + nl + "    "
 				+ verification.userCode() + nl + nl + "The code expires in " + describe(lifetime) + "." + nl;
-	}
-
-	private static String describe(ProviderMetadata provider) {
-		return (provider.getIssuer() != null) ? provider.getIssuer() : provider.getTokenEndpoint().toString();
 	}
 
 	/**
